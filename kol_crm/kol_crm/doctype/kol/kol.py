@@ -1,0 +1,125 @@
+# Copyright (c) 2026, kol_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from kol_crm.kol_crm import validation as v
+from kol_crm.kol_crm.dedupe import find_duplicates
+from kol_crm.workflows import kol_lifecycle
+
+
+class KOL(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from kol_crm.kol_crm.doctype.kol_occasion.kol_occasion import KOLOccasion
+		from kol_crm.kol_crm.doctype.kol_platform_account.kol_platform_account import KOLPlatformAccount
+
+		address: DF.SmallText | None
+		audience_portability: DF.Literal["", "Likely", "Possible", "Unlikely"]
+		category: DF.Link | None
+		conflict_of_interest: DF.Check
+		conflict_reason: DF.SmallText | None
+		content_quality_rating: DF.Rating
+		cultivation_outcome: DF.SmallText | None
+		display_name: DF.Data | None
+		email: DF.Data | None
+		fit_notes: DF.SmallText | None
+		fit_rating: DF.Rating
+		follower_quality: DF.Literal["", "High", "Medium", "Low"]
+		image: DF.AttachImage | None
+		influence_domains: DF.SmallText | None
+		intake_path: DF.Literal["External Intake", "Internal Cultivation"]
+		intake_purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
+		kol_name: DF.Data
+		last_active_on_platform: DF.Date | None
+		last_interaction_on: DF.Datetime | None
+		naming_series: DF.Literal["KOL-.#####"]
+		next_follow_up_on: DF.Date | None
+		occasions: DF.Table[KOLOccasion]
+		on_platform_content: DF.Int
+		on_platform_posts: DF.Int
+		operator: DF.Link | None
+		personality: DF.SmallText | None
+		phone: DF.Data | None
+		platform_account_id: DF.Data | None
+		platform_accounts: DF.Table[KOLPlatformAccount]
+		platform_user: DF.Link | None
+		preferences: DF.SmallText | None
+		program_type: DF.Literal["Paid", "Unpaid"]
+		source: DF.Literal["", "Outreach", "Referral", "Self-nomination", "Community", "Event", "Agent", "Import", "Other"]
+		strengths: DF.SmallText | None
+		tier: DF.Link | None
+		total_followers: DF.Int
+		wants_money: DF.Check
+		wants_personal_brand: DF.Check
+		wants_platform_support: DF.Check
+		wants_traffic: DF.Check
+		wechat: DF.Data | None
+		workflow_state: DF.Link | None
+	# end: auto-generated types
+	def before_insert(self):
+		self.set_default_operator()
+
+	def validate(self):
+		self.validate_contact_fields()
+		self.validate_platform_accounts()
+		self.set_total_followers()
+		self.check_duplicates()
+		self.validate_conflict()
+		kol_lifecycle.validate_transition(self)
+
+	def validate_workflow(self):
+		# A new KOL starts in its intake path's first state; Frappe's own check would
+		# insist on the workflow's first state (Identified) for both paths.
+		if self.is_new():
+			self.workflow_state = kol_lifecycle.initial_state(self.intake_path)
+			return
+		super().validate_workflow()
+
+	def set_default_operator(self):
+		if not self.operator and "KOL Operator" in frappe.get_roles():
+			self.operator = frappe.session.user
+
+	def validate_contact_fields(self):
+		v.validate_email(self, "email")
+		v.validate_phone(self, "phone")
+		v.validate_wechat(self, "wechat")
+
+	def validate_platform_accounts(self):
+		seen = set()
+		for row in self.platform_accounts:
+			label = v.row_label(row)
+			row.handle = v.normalise_handle(row.handle)
+			if not row.handle:
+				v.invalid(_("{0}Handle is required.").format(label))
+			key = (row.platform, row.handle.lower())
+			if key in seen:
+				v.invalid(_("{0}{1} handle {2} is listed twice.").format(label, _(row.platform), frappe.bold(row.handle)))
+			seen.add(key)
+			v.validate_url(row, "profile_url", label)
+			v.validate_followers(row, "followers", label)
+			v.validate_percent(row, "engagement_rate", label)
+
+	def set_total_followers(self):
+		self.total_followers = sum(row.followers or 0 for row in self.platform_accounts)
+		if self.total_followers > v.MAX_TOTAL_FOLLOWERS:
+			v.invalid(
+				_("Total Followers ({0}) is more than {1}; check the platform accounts.").format(
+					frappe.format(self.total_followers, "Int"), frappe.format(v.MAX_TOTAL_FOLLOWERS, "Int")
+				)
+			)
+
+	def check_duplicates(self):
+		if messages := find_duplicates(self):
+			frappe.throw("<br>".join(messages), title=_("Duplicate KOL"), exc=frappe.DuplicateEntryError)
+
+	def validate_conflict(self):
+		if self.conflict_of_interest and not (self.conflict_reason or "").strip():
+			v.invalid(_("Conflict Reason is required when the KOL is flagged as a conflict of interest."))

@@ -1,0 +1,70 @@
+# Copyright (c) 2026, kol_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
+
+from kol_crm.kol_crm import validation as v
+from kol_crm.kol_crm.interactions import refresh_kol_follow_up
+
+
+class KOLInteraction(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		communication: DF.Link | None
+		direction: DF.Literal["Outbound", "Inbound"]
+		interaction_on: DF.Datetime
+		interaction_type: DF.Literal["Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Other"]
+		kol: DF.Link
+		kol_name: DF.Data | None
+		name: DF.Int | None
+		next_follow_up_on: DF.Date | None
+		operator: DF.Link | None
+		outcome: DF.SmallText | None
+		partnership: DF.Link | None
+		proposal: DF.Link | None
+		summary: DF.SmallText
+	# end: auto-generated types
+	def before_insert(self):
+		self.operator = self.operator or frappe.session.user
+
+	def validate(self):
+		self.validate_dates()
+		self.validate_links()
+
+	def on_update(self):
+		refresh_kol_follow_up(self.kol)
+		before = self.get_doc_before_save()
+		if before and before.kol != self.kol:
+			refresh_kol_follow_up(before.kol)
+
+	def on_trash(self):
+		self.flags.kol_to_refresh = self.kol
+
+	def after_delete(self):
+		refresh_kol_follow_up(self.flags.kol_to_refresh)
+
+	def validate_dates(self):
+		when = get_datetime(self.interaction_on or now_datetime())
+		if when > add_days(now_datetime(), 1):
+			v.invalid(_("When ({0}) is in the future; log an interaction once it has happened.").format(when))
+		if self.next_follow_up_on and getdate(self.next_follow_up_on) < getdate(when):
+			v.invalid(
+				_("Next Follow-up ({0}) cannot be before the interaction itself ({1}).").format(
+					frappe.format(self.next_follow_up_on, "Date"), frappe.format(when.date(), "Date")
+				)
+			)
+
+	def validate_links(self):
+		for doctype, fieldname in (("KOL Proposal", "proposal"), ("KOL Partnership", "partnership")):
+			name = self.get(fieldname)
+			if name and frappe.db.get_value(doctype, name, "kol") != self.kol:
+				v.invalid(_("{0} {1} belongs to another KOL.").format(_(doctype), frappe.bold(name)))

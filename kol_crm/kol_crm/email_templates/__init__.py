@@ -1,0 +1,34 @@
+"""Email Templates kol_crm ships (created on install and migrate when missing, never overwritten)."""
+
+import os
+
+import frappe
+
+TEMPLATES = {
+	"KOL First Outreach": ("first_outreach.html", "{{ kol_name }}, an invitation to create with us"),
+	"KOL Follow-up": ("follow_up.html", "Following up: {{ kol_name }} x our community"),
+	"KOL Proposal": ("proposal.html", "Our cooperation proposal for {{ kol_name }}"),
+}
+
+
+def ensure_email_templates() -> None:
+	folder = os.path.dirname(__file__)
+	for name, (filename, subject) in TEMPLATES.items():
+		if frappe.db.exists("Email Template", name):
+			continue
+		with open(os.path.join(folder, filename)) as f:
+			html = f.read()
+		frappe.get_doc(
+			{
+				"doctype": "Email Template",
+				"name": name,
+				"subject": subject,
+				"use_html": 1,
+				"response_html": html,
+			}
+		).insert(ignore_permissions=True)
+
+
+def remove_email_templates() -> None:
+	for name in TEMPLATES:
+		frappe.delete_doc_if_exists("Email Template", name, force=True)

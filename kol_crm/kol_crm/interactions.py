@@ -1,0 +1,83 @@
+"""KOL Interactions: the follow-up dates they maintain on the KOL, and email as interactions.
+
+An email sent from a KOL (or its proposal/partnership) in the desk, or received from a
+KOL's address through a Frappe Email Account, is a Communication; ``on_communication``
+turns it into exactly one KOL Interaction.
+"""
+
+import frappe
+from frappe.query_builder.functions import Max
+from frappe.utils import parse_addr
+
+
+
+def refresh_kol_follow_up(kol: str | None) -> None:
+	"""Set the KOL's last interaction and next follow-up from its interactions (one query)."""
+	if not kol or not frappe.db.exists("KOL", kol):
+		return
+	it = frappe.qb.DocType("KOL Interaction")
+	last = frappe.qb.from_(it).select(Max(it.interaction_on)).where(it.kol == kol).run()[0][0]
+	next_follow_up = (
+		frappe.qb.from_(it)
+		.select(it.next_follow_up_on)
+		.where((it.kol == kol) & it.next_follow_up_on.isnotnull())
+		.orderby(it.interaction_on, order=frappe.qb.desc)
+		.orderby(it.creation, order=frappe.qb.desc)
+		.limit(1)
+		.run()
+	)
+	frappe.db.set_value(
+		"KOL",
+		kol,
+		{"last_interaction_on": last, "next_follow_up_on": next_follow_up[0][0] if next_follow_up else None},
+		update_modified=False,
+	)
+
+
+def kol_for_communication(comm) -> tuple[str | None, str | None, str | None]:
+	"""(kol, proposal, partnership) a Communication is about, by reference or by the KOL's address."""
+	if comm.reference_doctype == "KOL" and comm.reference_name:
+		return comm.reference_name, None, None
+	if comm.reference_doctype in ("KOL Proposal", "KOL Partnership") and comm.reference_name:
+		kol = frappe.db.get_value(comm.reference_doctype, comm.reference_name, "kol")
+		if comm.reference_doctype == "KOL Proposal":
+			return kol, comm.reference_name, None
+		return kol, None, comm.reference_name
+	if comm.sent_or_received == "Received" and comm.sender:
+		address = parse_addr(comm.sender)[1]
+		kol = frappe.db.get_value("KOL", {"email": address}, "name") if address else None
+		return kol, None, None
+	return None, None, None
+
+
+def on_communication(comm, method=None) -> None:
+	"""doc_events hook (Communication.after_insert)."""
+	if comm.communication_type != "Communication" or comm.communication_medium not in ("Email", None, ""):
+		return
+	if frappe.db.exists("KOL Interaction", {"communication": comm.name}):
+		return  # the hook ran already for this email
+	kol, proposal, partnership = kol_for_communication(comm)
+	if not kol:
+		return
+	if not comm.reference_doctype:
+		# an email that arrived without a thread: file it on the KOL so it shows on the timeline
+		comm.db_set({"reference_doctype": "KOL", "reference_name": kol}, update_modified=False)
+
+	inbound = comm.sent_or_received == "Received"
+	interaction = frappe.get_doc(
+		{
+			"doctype": "KOL Interaction",
+			"kol": kol,
+			"interaction_type": "Email",
+			"direction": "Inbound" if inbound else "Outbound",
+			"interaction_on": comm.communication_date or comm.creation,
+			"operator": frappe.db.get_value("KOL", kol, "operator") if inbound else comm.user or frappe.session.user,
+			"summary": comm.subject or frappe._("(no subject)"),
+			"proposal": proposal,
+			"partnership": partnership,
+			"communication": comm.name,
+		}
+	)
+	# the system records the email, whoever sent or received it
+	interaction.flags.ignore_permissions = True
+	interaction.insert(ignore_if_duplicate=True)

@@ -1,0 +1,87 @@
+"""Row-level access for KOL data, used by every read path (desk, REST, reports, search, export).
+
+- KOL Manager (and System Manager): every KOL.
+- KOL Analyst: reads every KOL; personal fields are permlevel 1, which analysts lack.
+- KOL Operator: only KOLs they own (``operator``) or are assigned to (``_assign``), and the
+  proposals, partnerships and interactions of those KOLs.
+
+``permission_query_conditions`` filters lists; ``has_permission`` guards single documents.
+"""
+
+import frappe
+
+from kol_crm.workflows import ANALYST, MANAGER, OPERATOR
+
+UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
+LINKED_DOCTYPES = ("KOL Proposal", "KOL Partnership", "KOL Interaction")
+
+
+def is_restricted(user: str, ptype: str = "read") -> bool:
+	"""True when ``user`` may only touch their own KOLs for ``ptype``."""
+	if user == "Administrator":
+		return False
+	roles = set(frappe.get_roles(user))
+	if roles & UNRESTRICTED_ROLES:
+		return False
+	if ptype in ("read", "select", "report", "export", "print") and ANALYST in roles:
+		return False
+	return True
+
+
+def _assign_pattern(user: str) -> str:
+	# _assign holds a JSON list of users; escape LIKE wildcards in the address itself
+	escaped = user.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+	return f'%"{escaped}"%'
+
+
+def own_kols_condition(user: str, table: str = "`tabKOL`") -> str:
+	return "({table}.operator = {user} or {table}._assign like {pattern})".format(
+		table=table, user=frappe.db.escape(user), pattern=frappe.db.escape(_assign_pattern(user))
+	)
+
+
+def kol_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted(user):
+		return ""
+	return own_kols_condition(user)
+
+
+def linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted(user) or doctype not in LINKED_DOCTYPES:
+		return ""
+	return "`tab{doctype}`.kol in (select `tabKOL`.name from `tabKOL` where {cond})".format(
+		doctype=doctype, cond=own_kols_condition(user)
+	)
+
+
+def can_access_kol(kol: str | None, user: str, ptype: str = "read") -> bool:
+	if not is_restricted(user, ptype):
+		return True
+	if not kol:
+		return False
+	values = frappe.db.get_value("KOL", kol, ["operator", "_assign"], as_dict=True)
+	if not values:
+		return False
+	return values.operator == user or user in frappe.parse_json(values._assign or "[]")
+
+
+def has_kol_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if doc.is_new() or not is_restricted(user, ptype or "read"):
+		return True
+	return doc.get("operator") == user or user in frappe.parse_json(doc.get("_assign") or "[]")
+
+
+def has_linked_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""Proposals, partnerships and interactions follow their KOL, new ones included."""
+	user = user or frappe.session.user
+	if not is_restricted(user, ptype or "read"):
+		return True
+	return can_access_kol(doc.get("kol"), user, ptype or "read")
+
+
+def has_app_permission() -> bool:
+	roles = set(frappe.get_roles())
+	return bool(roles & {MANAGER, OPERATOR, ANALYST, "System Manager"}) or frappe.session.user == "Administrator"

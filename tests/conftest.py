@@ -1,0 +1,40 @@
+"""pytest against a real Frappe site.
+
+Run through ``scripts/test.sh`` (it creates the bench and the test site). The site name
+comes from KOL_TEST_SITE and pytest runs from the bench's ``sites`` folder.
+
+Every test runs as Administrator inside a transaction that is rolled back afterwards;
+users and other shared records are created once per session and committed.
+"""
+
+import os
+
+import frappe
+import pytest
+
+SITE = os.environ.get("KOL_TEST_SITE", "kol-test.localhost")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	frappe.init(site=SITE, sites_path=os.environ.get("KOL_SITES_PATH", os.getcwd()))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.clear_cache()
+	from tests import factories
+
+	factories.ensure_users()
+	frappe.db.commit()
+	yield SITE
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def rollback(site):
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []

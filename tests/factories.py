@@ -1,0 +1,90 @@
+"""Test users and records, built through the real framework."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+PASSWORD = "Kol-Test-Pass-2026!"
+MANAGER = "kol.manager@kol-test.example"
+MANAGER_2 = "kol.manager2@kol-test.example"
+OPERATOR_A = "kol.operator.a@kol-test.example"
+OPERATOR_B = "kol.operator.b@kol-test.example"
+ANALYST = "kol.analyst@kol-test.example"
+
+USERS = {
+	MANAGER: ["KOL Manager"],
+	MANAGER_2: ["KOL Manager"],
+	OPERATOR_A: ["KOL Operator"],
+	OPERATOR_B: ["KOL Operator"],
+	ANALYST: ["KOL Analyst"],
+}
+
+
+def ensure_users() -> None:
+	for email, roles in USERS.items():
+		if frappe.db.exists("User", email):
+			user = frappe.get_doc("User", email)
+		else:
+			user = frappe.new_doc("User")
+			user.update({"email": email, "first_name": email.split("@")[0], "send_welcome_email": 0})
+		user.new_password = PASSWORD
+		user.set("roles", [])
+		user.add_roles(*roles)  # saves
+	frappe.db.commit()
+
+
+_counter = iter(range(1, 10**9))
+
+
+def unique(prefix: str = "k") -> str:
+	return f"{prefix}{frappe.generate_hash(length=8)}{next(_counter)}"
+
+
+def make_kol(**kwargs):
+	token = unique()
+	data = {
+		"doctype": "KOL",
+		"kol_name": f"Test KOL {token}",
+		"intake_path": "External Intake",
+		"intake_purpose": "Acquisition",
+		"program_type": "Paid",
+		"operator": OPERATOR_A,
+		"email": f"{token}@creators.example",
+		"platform_accounts": [
+			{"platform": "Bilibili", "handle": f"@{token}", "followers": 12000, "engagement_rate": 4.5}
+		],
+	}
+	data.update(kwargs)
+	return frappe.get_doc(data).insert()
+
+
+def make_proposal(kol: str, with_terms: bool = True, **kwargs):
+	data = {
+		"doctype": "KOL Proposal",
+		"title": f"Launch campaign {unique('p')}",
+		"kol": kol,
+		"purpose": "Acquisition",
+		"budget": 5000,
+		"valid_from": nowdate(),
+		"valid_until": add_days(nowdate(), 30),
+	}
+	if with_terms:
+		data["deliverables"] = [{"deliverable_type": "Video", "description": "Review video", "quantity": 2}]
+		data["benefits"] = [
+			{"benefit_type": "Cash", "amount": 3000},
+			{"benefit_type": "Revenue Share", "revenue_share_percent": 10},
+			{"benefit_type": "Traffic Exposure", "description": "Home page banner for a week"},
+		]
+	data.update(kwargs)
+	return frappe.get_doc(data).insert()
+
+
+def set_state(doc, state: str) -> None:
+	"""Put a record straight into a workflow state (test set-up, not a transition)."""
+	frappe.db.set_value(doc.doctype, doc.name, "workflow_state", state, update_modified=False)
+	doc.reload()
+
+
+def accept_proposal(proposal) -> None:
+	set_state(proposal, "Accepted")
+	frappe.db.set_value("KOL Proposal", proposal.name, "outcome", "Accepted", update_modified=False)
+	proposal.reload()
