@@ -1,7 +1,9 @@
 app_name = "kol_crm"
 app_title = "KOL CRM"
 app_publisher = "kol_crm contributors"
-app_description = "KOL (influencer / creator) CRM: profiles, intake workflows, proposals, partnerships, interactions"
+app_description = (
+	"KOL (influencer / creator) CRM: profiles, intake workflows, proposals, partnerships, interactions"
+)
 app_email = "kol_crm@example.com"
 app_license = "mit"
 required_apps = []
@@ -27,17 +29,69 @@ before_uninstall = "kol_crm.setup.install.before_uninstall"
 fixtures = [
 	{"dt": "Role", "filters": [["role_name", "in", ["KOL Manager", "KOL Operator", "KOL Analyst"]]]},
 	{"dt": "Workflow", "filters": [["name", "in", ["KOL Lifecycle", "KOL Proposal Approval"]]]},
-	{"dt": "Workflow State", "filters": [["name", "in", [
-				"Identified", "Shortlisted", "Contacting", "Negotiating", "Spotted", "Evaluating",
-				"Cultivating", "Active", "Dormant", "Declined", "Dropped", "Offboarded", "Draft",
-				"Pending Approval", "Approved", "Sent", "Countered", "Accepted", "Rejected", "Withdrawn",
-			],]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", [
-				"Shortlist", "Start Outreach", "Start Negotiation", "Back to Outreach", "Activate", "Decline",
-				"Evaluate", "Start Cultivation", "Drop", "Mark Dormant", "Reactivate", "Offboard",
-				"Submit for Approval", "Approve", "Return to Draft", "Send", "Record Counter-offer",
-				"Send Revised Offer", "Mark Accepted", "Mark Rejected", "Withdraw",
-			],]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Identified",
+					"Shortlisted",
+					"Contacting",
+					"Negotiating",
+					"Spotted",
+					"Evaluating",
+					"Cultivating",
+					"Active",
+					"Dormant",
+					"Declined",
+					"Dropped",
+					"Offboarded",
+					"Draft",
+					"Pending Approval",
+					"Approved",
+					"Sent",
+					"Countered",
+					"Accepted",
+					"Rejected",
+					"Withdrawn",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Shortlist",
+					"Start Outreach",
+					"Start Negotiation",
+					"Back to Outreach",
+					"Activate",
+					"Decline",
+					"Evaluate",
+					"Start Cultivation",
+					"Drop",
+					"Mark Dormant",
+					"Reactivate",
+					"Offboard",
+					"Submit for Approval",
+					"Approve",
+					"Return to Draft",
+					"Send",
+					"Record Counter-offer",
+					"Send Revised Offer",
+					"Mark Accepted",
+					"Mark Rejected",
+					"Withdraw",
+				],
+			]
+		],
+	},
 ]
 
 doc_events = {

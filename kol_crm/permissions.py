@@ -35,9 +35,7 @@ def _assign_pattern(user: str) -> str:
 
 
 def own_kols_condition(user: str, table: str = "`tabKOL`") -> str:
-	return "({table}.operator = {user} or {table}._assign like {pattern})".format(
-		table=table, user=frappe.db.escape(user), pattern=frappe.db.escape(_assign_pattern(user))
-	)
+	return f"({table}.operator = {frappe.db.escape(user)} or {table}._assign like {frappe.db.escape(_assign_pattern(user))})"
 
 
 def kol_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -51,9 +49,7 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 	user = user or frappe.session.user
 	if not is_restricted(user) or doctype not in LINKED_DOCTYPES:
 		return ""
-	return "`tab{doctype}`.kol in (select `tabKOL`.name from `tabKOL` where {cond})".format(
-		doctype=doctype, cond=own_kols_condition(user)
-	)
+	return f"`tab{doctype}`.kol in (select `tabKOL`.name from `tabKOL` where {own_kols_condition(user)})"
 
 
 def can_access_kol(kol: str | None, user: str, ptype: str = "read") -> bool:
@@ -79,9 +75,13 @@ def has_linked_permission(doc, ptype: str | None = None, user: str | None = None
 	user = user or frappe.session.user
 	if not is_restricted(user, ptype or "read"):
 		return True
+	if doc.is_new() and not doc.get("kol"):
+		return True  # a blank new record (e.g. a mapped doc being built); checked again once it has a KOL
 	return can_access_kol(doc.get("kol"), user, ptype or "read")
 
 
 def has_app_permission() -> bool:
 	roles = set(frappe.get_roles())
-	return bool(roles & {MANAGER, OPERATOR, ANALYST, "System Manager"}) or frappe.session.user == "Administrator"
+	return (
+		bool(roles & {MANAGER, OPERATOR, ANALYST, "System Manager"}) or frappe.session.user == "Administrator"
+	)

@@ -1,5 +1,7 @@
 """Test users and records, built through the real framework."""
 
+import random
+
 import frappe
 from frappe.utils import add_days, nowdate
 
@@ -37,6 +39,10 @@ _counter = iter(range(1, 10**9))
 
 def unique(prefix: str = "k") -> str:
 	return f"{prefix}{frappe.generate_hash(length=8)}{next(_counter)}"
+
+
+def unique_phone() -> str:
+	return f"+86 13{random.randint(100000000, 999999999)}"
 
 
 def make_kol(**kwargs):

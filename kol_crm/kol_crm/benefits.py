@@ -14,7 +14,9 @@ def validate_benefits(doc) -> None:
 			v.invalid(_("{0}a Cash benefit needs an Amount greater than 0.").format(label))
 		if row.benefit_type == "Revenue Share":
 			if not 0 < flt(row.revenue_share_percent) <= 100:
-				v.invalid(_("{0}a Revenue Share benefit needs a Revenue Share (%) between 0 and 100.").format(label))
+				v.invalid(
+					_("{0}a Revenue Share benefit needs a Revenue Share (%) between 0 and 100.").format(label)
+				)
 		elif row.revenue_share_percent:
 			row.revenue_share_percent = 0
 		if flt(row.amount) < 0:
@@ -28,7 +30,9 @@ def validate_deliverables(doc) -> None:
 
 
 def revenue_share_percent(doc) -> float:
-	return sum(flt(r.revenue_share_percent) for r in doc.get("benefits") or [] if r.benefit_type == "Revenue Share")
+	return sum(
+		flt(r.revenue_share_percent) for r in doc.get("benefits") or [] if r.benefit_type == "Revenue Share"
+	)
 
 
 def benefits_value(doc) -> float:

@@ -24,7 +24,9 @@ def find_duplicates(doc) -> list[str]:
 				)
 			)
 
-	handles = {(row.platform, normalise_handle(row.handle).lower()) for row in doc.get("platform_accounts") or []}
+	handles = {
+		(row.platform, normalise_handle(row.handle).lower()) for row in doc.get("platform_accounts") or []
+	}
 	if handles:
 		acc = frappe.qb.DocType("KOL Platform Account")
 		kol = frappe.qb.DocType("KOL")

@@ -10,7 +10,6 @@ from frappe.query_builder.functions import Max
 from frappe.utils import parse_addr
 
 
-
 def refresh_kol_follow_up(kol: str | None) -> None:
 	"""Set the KOL's last interaction and next follow-up from its interactions (one query)."""
 	if not kol or not frappe.db.exists("KOL", kol):
@@ -71,7 +70,9 @@ def on_communication(comm, method=None) -> None:
 			"interaction_type": "Email",
 			"direction": "Inbound" if inbound else "Outbound",
 			"interaction_on": comm.communication_date or comm.creation,
-			"operator": frappe.db.get_value("KOL", kol, "operator") if inbound else comm.user or frappe.session.user,
+			"operator": frappe.db.get_value("KOL", kol, "operator")
+			if inbound
+			else comm.user or frappe.session.user,
 			"summary": comm.subject or frappe._("(no subject)"),
 			"proposal": proposal,
 			"partnership": partnership,

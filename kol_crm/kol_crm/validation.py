@@ -74,7 +74,10 @@ def validate_followers(doc, fieldname: str = "followers", row_label: str = "") -
 	if value > MAX_FOLLOWERS:
 		invalid(
 			_("{0}{1}: {2} is more than {3}; check the figure.").format(
-				row_label, label(doc, fieldname), frappe.format(value, "Int"), frappe.format(MAX_FOLLOWERS, "Int")
+				row_label,
+				label(doc, fieldname),
+				frappe.format(value, "Int"),
+				frappe.format(MAX_FOLLOWERS, "Int"),
 			)
 		)
 
@@ -84,7 +87,9 @@ def validate_percent(doc, fieldname: str, row_label: str = "") -> None:
 	if value is None:
 		return
 	if not 0 <= value <= 100:
-		invalid(_("{0}{1} must be between 0 and 100 (got {2}).").format(row_label, label(doc, fieldname), value))
+		invalid(
+			_("{0}{1} must be between 0 and 100 (got {2}).").format(row_label, label(doc, fieldname), value)
+		)
 
 
 def validate_date_order(doc, start_field: str, end_field: str) -> None:
@@ -123,8 +128,11 @@ def normalised(doc, fieldnames) -> tuple:
 		elif fieldtype == "Date":
 			out.append(str(getdate(value)) if value else "")
 		elif fieldtype == "Table":
-			child_fields = [df.fieldname for df in frappe.get_meta(doc.meta.get_field(fieldname).options).fields
-				if df.fieldtype not in ("Section Break", "Column Break")]
+			child_fields = [
+				df.fieldname
+				for df in frappe.get_meta(doc.meta.get_field(fieldname).options).fields
+				if df.fieldtype not in ("Section Break", "Column Break")
+			]
 			out.append(tuple(normalised(row, child_fields) for row in value or []))
 		else:
 			out.append(cstr(value))

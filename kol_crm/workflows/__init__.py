@@ -56,7 +56,12 @@ def build_workflow_fixtures() -> dict[str, list[dict]]:
 	workflows, states, actions = [], {}, {}
 	for wf in all_definitions():
 		for state, style in wf.states:
-			states[state] = {"doctype": "Workflow State", "name": state, "workflow_state_name": state, "style": style}
+			states[state] = {
+				"doctype": "Workflow State",
+				"name": state,
+				"workflow_state_name": state,
+				"style": style,
+			}
 		for t in wf.transitions:
 			actions[t.action] = {
 				"doctype": "Workflow Action Master",

@@ -81,9 +81,9 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 	if to_state == "Active" and from_state in INTAKE_STATES:
 		if doc.intake_path == EXTERNAL and not has_accepted_proposal(doc.name):
 			reasons.append(
-				_("{0} can only become Active with an accepted KOL Proposal. Record the accepted proposal first.").format(
-					frappe.bold(doc.kol_name)
-				)
+				_(
+					"{0} can only become Active with an accepted KOL Proposal. Record the accepted proposal first."
+				).format(frappe.bold(doc.kol_name))
 			)
 		if doc.intake_path == INTERNAL and not (doc.cultivation_outcome or "").strip():
 			reasons.append(

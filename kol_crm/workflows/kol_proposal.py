@@ -49,15 +49,25 @@ def _last_round_party(doc) -> str | None:
 def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 	reasons = []
 	if to_state in ("Pending Approval", "Sent") and not doc.get("deliverables"):
-		reasons.append(_("Add at least one deliverable (what the KOL does) before the proposal is {0}.").format(_(to_state)))
+		reasons.append(
+			_("Add at least one deliverable (what the KOL does) before the proposal is {0}.").format(
+				_(to_state)
+			)
+		)
 	if to_state in ("Pending Approval", "Sent") and not doc.get("benefits"):
-		reasons.append(_("Add at least one benefit (what the KOL gets) before the proposal is {0}.").format(_(to_state)))
+		reasons.append(
+			_("Add at least one benefit (what the KOL gets) before the proposal is {0}.").format(_(to_state))
+		)
 	if to_state == "Countered" and _last_round_party(doc) != "KOL":
-		reasons.append(_("Record the KOL's counter-offer as a new negotiation round (Offer From: KOL) first."))
+		reasons.append(
+			_("Record the KOL's counter-offer as a new negotiation round (Offer From: KOL) first.")
+		)
 	if from_state == "Countered" and to_state == "Sent" and _last_round_party(doc) != "Us":
 		reasons.append(_("Record our revised offer as a new negotiation round (Offer From: Us) first."))
 	if to_state in ("Rejected", "Withdrawn") and not (doc.outcome_reason or "").strip():
-		reasons.append(_("Give the reason in Outcome Reason before marking the proposal {0}.").format(_(to_state)))
+		reasons.append(
+			_("Give the reason in Outcome Reason before marking the proposal {0}.").format(_(to_state))
+		)
 	return reasons
 
 

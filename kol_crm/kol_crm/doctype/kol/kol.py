@@ -18,6 +18,7 @@ class KOL(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from kol_crm.kol_crm.doctype.kol_occasion.kol_occasion import KOLOccasion
 		from kol_crm.kol_crm.doctype.kol_platform_account.kol_platform_account import KOLPlatformAccount
 
@@ -53,7 +54,9 @@ class KOL(Document):
 		platform_user: DF.Link | None
 		preferences: DF.SmallText | None
 		program_type: DF.Literal["Paid", "Unpaid"]
-		source: DF.Literal["", "Outreach", "Referral", "Self-nomination", "Community", "Event", "Agent", "Import", "Other"]
+		source: DF.Literal[
+			"", "Outreach", "Referral", "Self-nomination", "Community", "Event", "Agent", "Import", "Other"
+		]
 		strengths: DF.SmallText | None
 		tier: DF.Link | None
 		total_followers: DF.Int
@@ -63,6 +66,7 @@ class KOL(Document):
 		wants_traffic: DF.Check
 		wechat: DF.Data | None
 		workflow_state: DF.Link | None
+
 	# end: auto-generated types
 	def before_insert(self):
 		self.set_default_operator()
@@ -101,7 +105,11 @@ class KOL(Document):
 				v.invalid(_("{0}Handle is required.").format(label))
 			key = (row.platform, row.handle.lower())
 			if key in seen:
-				v.invalid(_("{0}{1} handle {2} is listed twice.").format(label, _(row.platform), frappe.bold(row.handle)))
+				v.invalid(
+					_("{0}{1} handle {2} is listed twice.").format(
+						label, _(row.platform), frappe.bold(row.handle)
+					)
+				)
 			seen.add(key)
 			v.validate_url(row, "profile_url", label)
 			v.validate_followers(row, "followers", label)

@@ -14,7 +14,15 @@ class KOLBenefit(Document):
 		from frappe.types import DF
 
 		amount: DF.Currency
-		benefit_type: DF.Literal["Cash", "Revenue Share", "Personal Brand", "Platform Support", "Traffic Exposure", "Endorsement", "Product"]
+		benefit_type: DF.Literal[
+			"Cash",
+			"Revenue Share",
+			"Personal Brand",
+			"Platform Support",
+			"Traffic Exposure",
+			"Endorsement",
+			"Product",
+		]
 		description: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data

@@ -13,13 +13,45 @@ class KOLDeliverable(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		deliverable_type: DF.Literal["Post", "Video", "Live Stream", "Review", "Guide", "Event Appearance", "Referral Campaign", "Community Hosting", "Other"]
+		deliverable_type: DF.Literal[
+			"Post",
+			"Video",
+			"Live Stream",
+			"Review",
+			"Guide",
+			"Event Appearance",
+			"Referral Campaign",
+			"Community Hosting",
+			"Other",
+		]
 		description: DF.Data
 		due_date: DF.Date | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
-		platform: DF.Literal["", "Douyin", "Xiaohongshu", "Bilibili", "Weibo", "WeChat Channels", "WeChat Official Account", "Zhihu", "Kuaishou", "YouTube", "TikTok", "Instagram", "X", "Facebook", "LinkedIn", "Twitch", "Reddit", "Discord", "Blog", "Podcast", "Other"]
+		platform: DF.Literal[
+			"",
+			"Douyin",
+			"Xiaohongshu",
+			"Bilibili",
+			"Weibo",
+			"WeChat Channels",
+			"WeChat Official Account",
+			"Zhihu",
+			"Kuaishou",
+			"YouTube",
+			"TikTok",
+			"Instagram",
+			"X",
+			"Facebook",
+			"LinkedIn",
+			"Twitch",
+			"Reddit",
+			"Discord",
+			"Blog",
+			"Podcast",
+			"Other",
+		]
 		quantity: DF.Int
 		status: DF.Literal["Pending", "Delivered", "Missed"]
 	# end: auto-generated types

@@ -22,7 +22,9 @@ class KOLInteraction(Document):
 		communication: DF.Link | None
 		direction: DF.Literal["Outbound", "Inbound"]
 		interaction_on: DF.Datetime
-		interaction_type: DF.Literal["Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Other"]
+		interaction_type: DF.Literal[
+			"Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Other"
+		]
 		kol: DF.Link
 		kol_name: DF.Data | None
 		name: DF.Int | None
@@ -32,6 +34,7 @@ class KOLInteraction(Document):
 		partnership: DF.Link | None
 		proposal: DF.Link | None
 		summary: DF.SmallText
+
 	# end: auto-generated types
 	def before_insert(self):
 		self.operator = self.operator or frappe.session.user

@@ -20,6 +20,7 @@ class KOLPartnership(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from kol_crm.kol_crm.doctype.kol_benefit.kol_benefit import KOLBenefit
 		from kol_crm.kol_crm.doctype.kol_deliverable.kol_deliverable import KOLDeliverable
 
@@ -45,6 +46,7 @@ class KOLPartnership(Document):
 		target_new_users: DF.Int
 		target_paid_conversions: DF.Int
 		target_revenue: DF.Currency
+
 	# end: auto-generated types
 	def validate(self):
 		v.validate_date_order(self, "start_date", "end_date")
@@ -70,7 +72,9 @@ class KOLPartnership(Document):
 		other = frappe.db.get_value("KOL Partnership", {"proposal": self.proposal, "name": ("!=", self.name)})
 		if other:
 			v.invalid(
-				_("Proposal {0} already has partnership {1}.").format(frappe.bold(self.proposal), frappe.bold(other))
+				_("Proposal {0} already has partnership {1}.").format(
+					frappe.bold(self.proposal), frappe.bold(other)
+				)
 			)
 
 	def validate_status_change(self):

@@ -20,7 +20,28 @@ class KOLPlatformAccount(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
-		platform: DF.Literal["Douyin", "Xiaohongshu", "Bilibili", "Weibo", "WeChat Channels", "WeChat Official Account", "Zhihu", "Kuaishou", "YouTube", "TikTok", "Instagram", "X", "Facebook", "LinkedIn", "Twitch", "Reddit", "Discord", "Blog", "Podcast", "Other"]
+		platform: DF.Literal[
+			"Douyin",
+			"Xiaohongshu",
+			"Bilibili",
+			"Weibo",
+			"WeChat Channels",
+			"WeChat Official Account",
+			"Zhihu",
+			"Kuaishou",
+			"YouTube",
+			"TikTok",
+			"Instagram",
+			"X",
+			"Facebook",
+			"LinkedIn",
+			"Twitch",
+			"Reddit",
+			"Discord",
+			"Blog",
+			"Podcast",
+			"Other",
+		]
 		profile_url: DF.Data | None
 	# end: auto-generated types
 	pass

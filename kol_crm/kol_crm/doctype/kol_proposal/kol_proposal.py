@@ -20,6 +20,7 @@ class KOLProposal(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from kol_crm.kol_crm.doctype.kol_benefit.kol_benefit import KOLBenefit
 		from kol_crm.kol_crm.doctype.kol_deliverable.kol_deliverable import KOLDeliverable
 		from kol_crm.kol_crm.doctype.kol_negotiation_round.kol_negotiation_round import KOLNegotiationRound
@@ -40,6 +41,7 @@ class KOLProposal(Document):
 		valid_from: DF.Date | None
 		valid_until: DF.Date | None
 		workflow_state: DF.Link | None
+
 	# end: auto-generated types
 	def validate(self):
 		v.validate_date_order(self, "valid_from", "valid_until")
@@ -78,7 +80,11 @@ class KOLProposal(Document):
 			return
 		terms = ("kol", "budget", "deliverables", "benefits", "negotiation_rounds")
 		if v.normalised(self, terms) != v.normalised(before, terms):
-			v.invalid(_("This proposal is {0}; its terms can no longer be changed.").format(_(before.workflow_state)))
+			v.invalid(
+				_("This proposal is {0}; its terms can no longer be changed.").format(
+					_(before.workflow_state)
+				)
+			)
 
 	def set_outcome(self):
 		if self.workflow_state in workflow.CLOSED_STATES:
@@ -104,7 +110,9 @@ def make_partnership(source_name: str, target_doc: Document | str | None = None)
 		)
 	if existing := frappe.db.exists("KOL Partnership", {"proposal": source_name}):
 		frappe.throw(
-			_("Proposal {0} already has partnership {1}.").format(frappe.bold(source_name), frappe.bold(existing)),
+			_("Proposal {0} already has partnership {1}.").format(
+				frappe.bold(source_name), frappe.bold(existing)
+			),
 			title=_("Partnership exists"),
 		)
 

@@ -14,6 +14,7 @@ class KOLTier(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from kol_crm.kol_crm.doctype.kol_tier_benefit.kol_tier_benefit import KOLTierBenefit
 		from kol_crm.kol_crm.doctype.kol_tier_empowerment.kol_tier_empowerment import KOLTierEmpowerment
 
@@ -23,6 +24,7 @@ class KOLTier(Document):
 		min_score: DF.Float
 		rank: DF.Int
 		tier_name: DF.Data
+
 	# end: auto-generated types
 	def validate(self):
 		self.validate_rank()

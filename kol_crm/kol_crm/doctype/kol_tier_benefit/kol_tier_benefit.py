@@ -14,7 +14,16 @@ class KOLTierBenefit(Document):
 		from frappe.types import DF
 
 		benefit: DF.Data
-		benefit_type: DF.Literal["Privilege", "Cash", "Revenue Share", "Product", "Personal Brand", "Platform Support", "Traffic Exposure", "Endorsement"]
+		benefit_type: DF.Literal[
+			"Privilege",
+			"Cash",
+			"Revenue Share",
+			"Product",
+			"Personal Brand",
+			"Platform Support",
+			"Traffic Exposure",
+			"Endorsement",
+		]
 		description: DF.SmallText | None
 		parent: DF.Data
 		parentfield: DF.Data
