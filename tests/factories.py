@@ -22,15 +22,18 @@ USERS = {
 
 
 def ensure_users() -> None:
+	"""Create the test users once; later sessions only repair what is missing."""
+	from frappe.utils.password import update_password
+
 	for email, roles in USERS.items():
-		if frappe.db.exists("User", email):
-			user = frappe.get_doc("User", email)
-		else:
+		if not frappe.db.exists("User", email):
 			user = frappe.new_doc("User")
 			user.update({"email": email, "first_name": email.split("@")[0], "send_welcome_email": 0})
-		user.new_password = PASSWORD
-		user.set("roles", [])
-		user.add_roles(*roles)  # saves
+			user.insert(ignore_permissions=True)
+		user = frappe.get_doc("User", email)
+		if set(roles) - {r.role for r in user.roles}:
+			user.add_roles(*roles)
+		update_password(email, PASSWORD)
 	frappe.db.commit()
 
 
