@@ -47,14 +47,16 @@ ensure_user() {
 bench_home() { getent passwd "$KOL_BENCH_USER" | cut -d: -f6; }
 
 # Run a command as the bench user, with that user's HOME and the tool folder on PATH.
+# Bytecode is written (some machines set PYTHONDONTWRITEBYTECODE, which doubles every bench command).
 as_user() {
 	local home tools
 	home="$(bench_home)"
 	tools="$home/.local/share/kol_crm"
 	if [ "$(id -un)" = "$KOL_BENCH_USER" ]; then
-		env HOME="$home" PATH="$tools/bench-cli/bin:$tools/node/bin:$home/.local/bin:$PATH" "$@"
+		env HOME="$home" PYTHONDONTWRITEBYTECODE= \
+			PATH="$tools/bench-cli/bin:$tools/node/bin:$home/.local/bin:$PATH" "$@"
 	else
-		runuser -u "$KOL_BENCH_USER" -- env HOME="$home" \
+		runuser -u "$KOL_BENCH_USER" -- env HOME="$home" PYTHONDONTWRITEBYTECODE= \
 			PATH="$tools/bench-cli/bin:$tools/node/bin:$home/.local/bin:$PATH" "$@"
 	fi
 }

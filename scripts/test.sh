@@ -13,5 +13,5 @@ bench_cmd --site "$KOL_TEST_SITE" set-config allow_tests true >/dev/null
 
 log "running tests on $KOL_TEST_SITE"
 cd "$KOL_BENCH_DIR/sites"
-as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" PYTHONDONTWRITEBYTECODE= \
+as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" \
 	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "$KOL_BENCH_DIR/apps/kol_crm/tests" "$@"
