@@ -121,16 +121,26 @@ ensure_bench() {
 	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import pkg_resources' >/dev/null 2>&1; then
 		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q 'setuptools<81'
 	fi
-	bench_cmd set-config -g db_host "$KOL_DB_HOST" >/dev/null
-	bench_cmd set-config -g db_port "$KOL_DB_PORT" >/dev/null
-	bench_cmd set-config -g redis_cache "$KOL_REDIS_URL" >/dev/null
-	bench_cmd set-config -g redis_queue "$KOL_REDIS_URL" >/dev/null
-	bench_cmd set-config -g redis_socketio "$KOL_REDIS_URL" >/dev/null
-	bench_cmd set-config -g frappe_user "$KOL_BENCH_USER" >/dev/null
+	set_common_config db_host "$KOL_DB_HOST"
+	set_common_config db_port "$KOL_DB_PORT"
+	set_common_config redis_cache "$KOL_REDIS_URL"
+	set_common_config redis_queue "$KOL_REDIS_URL"
+	set_common_config redis_socketio "$KOL_REDIS_URL"
+	set_common_config frappe_user "$KOL_BENCH_USER"
 	ensure_app
 }
 
 bench_cmd() { (cd "$KOL_BENCH_DIR" && as_user bench "$@"); }
+
+# set-config -g only when the value differs (keeps reruns fast and the file untouched)
+set_common_config() {
+	local current
+	current="$("$KOL_BENCH_DIR/env/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' \
+		"$KOL_BENCH_DIR/sites/common_site_config.json" "$1" 2>/dev/null || true)"
+	if [ "$current" != "$2" ]; then
+		bench_cmd set-config -g "$1" "$2" >/dev/null
+	fi
+}
 
 # Put this checkout into apps/kol_crm: a symlink when the bench user owns the
 # checkout (edit and test), otherwise a copy the bench user can read.

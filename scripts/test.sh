@@ -11,7 +11,22 @@ ensure_bench
 ensure_site "$KOL_TEST_SITE"
 bench_cmd --site "$KOL_TEST_SITE" set-config allow_tests true >/dev/null
 
+# test paths given relative to the app (tests/test_email.py::test_x) point into the bench's copy
+app_dir="$KOL_BENCH_DIR/apps/kol_crm"
+args=()
+for arg in "$@"; do
+	if [[ "$arg" != -* && -e "$app_dir/${arg%%::*}" ]]; then
+		args+=("$app_dir/$arg")
+	else
+		args+=("$arg")
+	fi
+done
+targets=("$app_dir/tests")
+for arg in "${args[@]}"; do
+	[[ "$arg" == "$app_dir/"* ]] && targets=()
+done
+
 log "running tests on $KOL_TEST_SITE"
 cd "$KOL_BENCH_DIR/sites"
 as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" \
-	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "$KOL_BENCH_DIR/apps/kol_crm/tests" "$@"
+	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "${targets[@]}" "${args[@]}"
