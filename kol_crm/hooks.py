@@ -113,3 +113,8 @@ has_permission = {
 	"KOL Partnership": "kol_crm.permissions.has_linked_permission",
 	"KOL Interaction": "kol_crm.permissions.has_linked_permission",
 }
+
+# kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes
+override_whitelisted_methods = {
+	"frappe.client.get_count": "kol_crm.overrides.client.get_count",
+}

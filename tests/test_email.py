@@ -166,3 +166,36 @@ def test_shipped_email_templates_render_for_a_kol():
 	prop = f.make_proposal(kol.name)
 	rendered = get_email_template("KOL Proposal", prop.as_dict())
 	assert "Review video" in rendered["message"] and kol.kol_name in rendered["subject"]
+
+
+def test_a_follow_up_that_happened_is_cleared():
+	kol = f.make_kol()
+	frappe.get_doc(
+		{
+			"doctype": "KOL Interaction",
+			"kol": kol.name,
+			"summary": "First pitch",
+			"interaction_on": "2026-11-01 10:00:00",
+			"next_follow_up_on": "2026-11-08",
+		}
+	).insert()
+	# a reply before the planned date keeps the follow-up
+	frappe.get_doc(
+		{
+			"doctype": "KOL Interaction",
+			"kol": kol.name,
+			"summary": "Quick reply",
+			"interaction_on": "2026-11-03 09:00:00",
+		}
+	).insert()
+	assert str(frappe.db.get_value("KOL", kol.name, "next_follow_up_on")) == "2026-11-08"
+	# contact on the planned date: the follow-up happened
+	frappe.get_doc(
+		{
+			"doctype": "KOL Interaction",
+			"kol": kol.name,
+			"summary": "Follow-up call",
+			"interaction_on": "2026-11-08 16:00:00",
+		}
+	).insert()
+	assert frappe.db.get_value("KOL", kol.name, "next_follow_up_on") is None

@@ -190,3 +190,37 @@ def test_rest_guest_reads_nothing(committed):
 	session = ApiSession()
 	assert session.get(f"/api/resource/KOL/{committed['a'].name}").status_code == 403
 	assert session.get("/api/resource/KOL").status_code == 403
+
+
+@pytest.mark.parametrize("field", ["email", "phone"])
+def test_analyst_cannot_narrow_down_personal_fields_by_filtering_or_sorting(field):
+	a = f.make_kol(phone=f.unique_phone())
+	frappe.set_user(f.ANALYST)
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_list("KOL", filters={field: ["like", a.get(field)[:6] + "%"]})
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_list("KOL", or_filters=[["KOL", field, "=", a.get(field)]])
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_list("KOL", order_by=f"{field} asc")
+	# the operator who owns the KOL may
+	frappe.set_user(f.OPERATOR_A)
+	assert frappe.get_list("KOL", filters={field: a.get(field)}, pluck="name") == [a.name]
+
+
+def test_counts_respect_row_and_field_permissions(committed):
+	operator = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	manager = ApiSession(f.MANAGER, f.PASSWORD)
+	analyst = ApiSession(f.ANALYST, f.PASSWORD)
+	names = {"name": ["in", [committed["a"].name, committed["b"].name]]}
+
+	def count(session, filters):
+		response = session.get(
+			"/api/method/frappe.client.get_count",
+			query_string={"doctype": "KOL", "filters": json.dumps(filters)},
+		)
+		return response.status_code, session.json(response).get("message")
+
+	assert count(manager, names) == (200, 2)
+	assert count(operator, names) == (200, 1)
+	status, _ = count(analyst, {"phone": committed["b"].phone})
+	assert status == 403

@@ -9,24 +9,25 @@ from kol_crm.kol_crm.validation import normalise_handle
 CONTACT_KEYS = ("email", "phone", "wechat")
 
 
-def find_duplicates(doc) -> list[str]:
-	"""Messages naming each KOL (other than ``doc``) that already has one of doc's keys."""
-	messages = []
+def find_matches(doc) -> list[frappe._dict]:
+	"""Other KOLs sharing one of ``doc``'s keys: dicts of kol, kol_name, key (field or platform), value.
+
+	``doc`` is a KOL or anything with the same fields (email, phone, wechat, platform_accounts).
+	"""
+	own_name = doc.name if doc.doctype == "KOL" and doc.name else ""
+	matches = []
 	for key in CONTACT_KEYS:
 		value = doc.get(key)
 		if not value:
 			continue
-		other = frappe.db.get_value("KOL", {key: value, "name": ("!=", doc.name or "")}, ["name", "kol_name"])
+		other = frappe.db.get_value("KOL", {key: value, "name": ("!=", own_name)}, ["name", "kol_name"])
 		if other:
-			messages.append(
-				_("{0} {1} already belongs to KOL {2} ({3}).").format(
-					_(doc.meta.get_label(key)), frappe.bold(value), frappe.bold(other[0]), other[1]
-				)
-			)
+			matches.append(frappe._dict(kol=other[0], kol_name=other[1], key=key, value=value))
 
 	handles = {
 		(row.platform, normalise_handle(row.handle).lower()) for row in doc.get("platform_accounts") or []
 	}
+	handles.discard((None, ""))
 	if handles:
 		acc = frappe.qb.DocType("KOL Platform Account")
 		kol = frappe.qb.DocType("KOL")
@@ -36,15 +37,27 @@ def find_duplicates(doc) -> list[str]:
 			.on(kol.name == acc.parent)
 			.select(acc.platform, acc.handle, kol.name, kol.kol_name)
 			.where(acc.parenttype == "KOL")
-			.where(acc.parent != (doc.name or ""))
+			.where(acc.parent != own_name)
 			.where(Lower(acc.handle).isin([h for _p, h in handles]))
 			.run(as_dict=True)
 		)
-		for r in rows:
-			if (r.platform, r.handle.lower()) in handles:
-				messages.append(
-					_("{0} handle {1} already belongs to KOL {2} ({3}).").format(
-						_(r.platform), frappe.bold(r.handle), frappe.bold(r.name), r.kol_name
-					)
-				)
-	return messages
+		matches.extend(
+			frappe._dict(kol=r.name, kol_name=r.kol_name, key=r.platform, value=r.handle)
+			for r in rows
+			if (r.platform, r.handle.lower()) in handles
+		)
+	return matches
+
+
+def describe(match, doctype_meta=None) -> str:
+	meta = doctype_meta or frappe.get_meta("KOL")
+	if match.key in CONTACT_KEYS:
+		what = _("{0} {1}").format(_(meta.get_label(match.key)), frappe.bold(match.value))
+	else:
+		what = _("{0} handle {1}").format(_(match.key), frappe.bold(match.value))
+	return _("{0} already belongs to KOL {1} ({2}).").format(what, frappe.bold(match.kol), match.kol_name)
+
+
+def find_duplicates(doc) -> list[str]:
+	"""Messages naming each KOL (other than ``doc``) that already has one of doc's keys."""
+	return [describe(m) for m in find_matches(doc)]

@@ -7,16 +7,20 @@ turns it into exactly one KOL Interaction.
 
 import frappe
 from frappe.query_builder.functions import Max
-from frappe.utils import parse_addr
+from frappe.utils import getdate, parse_addr
 
 
 def refresh_kol_follow_up(kol: str | None) -> None:
-	"""Set the KOL's last interaction and next follow-up from its interactions (one query)."""
+	"""Set the KOL's last interaction and next follow-up from its interactions.
+
+	The next follow-up is the one planned by the latest interaction that planned one, unless
+	the KOL has been contacted on or after that date since (the follow-up happened).
+	"""
 	if not kol or not frappe.db.exists("KOL", kol):
 		return
 	it = frappe.qb.DocType("KOL Interaction")
 	last = frappe.qb.from_(it).select(Max(it.interaction_on)).where(it.kol == kol).run()[0][0]
-	next_follow_up = (
+	planned = (
 		frappe.qb.from_(it)
 		.select(it.next_follow_up_on)
 		.where((it.kol == kol) & it.next_follow_up_on.isnotnull())
@@ -25,10 +29,13 @@ def refresh_kol_follow_up(kol: str | None) -> None:
 		.limit(1)
 		.run()
 	)
+	next_follow_up = planned[0][0] if planned else None
+	if next_follow_up and last and getdate(last) >= getdate(next_follow_up):
+		next_follow_up = None
 	frappe.db.set_value(
 		"KOL",
 		kol,
-		{"last_interaction_on": last, "next_follow_up_on": next_follow_up[0][0] if next_follow_up else None},
+		{"last_interaction_on": last, "next_follow_up_on": next_follow_up},
 		update_modified=False,
 	)
 

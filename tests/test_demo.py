@@ -1,0 +1,52 @@
+"""The demo builder (kol_crm.demo) fills a site through the real workflows, once.
+
+``demo.build()`` runs inside the test transaction without committing; the fixture rolls it back.
+"""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+from kol_crm import demo
+from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
+from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
+
+PARTNERSHIP_STATUSES = {"Active", "Paused", "Completed", "Terminated"}
+
+
+def _values(doctype: str, field: str, filters: dict) -> set:
+	return set(frappe.get_all(doctype, filters=filters, pluck=field))
+
+
+def test_demo_covers_every_path_state_and_status():
+	result = demo.build()
+	kols = demo.demo_kols()
+	own = {"name": ("in", kols)}
+	linked = {"kol": ("in", kols)}
+
+	assert result["created"] is True
+	assert result["kols"] == len(kols) >= 30
+	assert _values("KOL", "intake_path", own) == {"External Intake", "Internal Cultivation"}
+	assert _values("KOL", "workflow_state", own) == set(LIFECYCLE.state_names)
+	assert _values("KOL Proposal", "workflow_state", linked) == set(PROPOSAL.state_names)
+	assert _values("KOL Partnership", "status", linked) == PARTNERSHIP_STATUSES
+	assert frappe.db.count("KOL Interaction", linked) == result["interactions"] > 0
+	assert frappe.db.exists("KOL", {**own, "conflict_of_interest": 1})
+	for email, _first, _last, role in demo.USERS:
+		assert role in frappe.get_roles(email)
+
+	today = getdate(nowdate())
+	follow_ups = frappe.get_all(
+		"KOL", filters={**own, "next_follow_up_on": ("is", "set")}, pluck="next_follow_up_on"
+	)
+	assert any(d < today for d in follow_ups)
+	assert any(d == today for d in follow_ups)
+	assert any(d > today for d in follow_ups)
+
+
+def test_running_the_builder_again_does_not_duplicate():
+	first = demo.build()
+	second = demo.build()
+
+	assert (first.pop("created"), second.pop("created")) == (True, False)
+	assert second == first
+	assert frappe.db.count("User", {"name": ("in", [u[0] for u in demo.USERS])}) == len(demo.USERS)
