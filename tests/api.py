@@ -13,9 +13,10 @@ from werkzeug.test import Client
 
 
 class ApiSession:
-	def __init__(self, user: str | None = None, password: str | None = None):
+	def __init__(self, user: str | None = None, password: str | None = None, remote_addr: str = "127.0.0.1"):
 		self.client = Client(application, use_cookies=True)
 		self.site = frappe.local.site
+		self.remote_addr = remote_addr
 		if user:
 			response = self.post("/api/method/login", data={"usr": user, "pwd": password})
 			assert response.status_code == 200, response.get_data(as_text=True)
@@ -27,8 +28,8 @@ class ApiSession:
 			result["response"] = self.client.open(
 				path,
 				method=method,
-				headers={"Host": self.site},
-				environ_base={"REMOTE_ADDR": "127.0.0.1"},
+				# the client address as a reverse proxy passes it on (Frappe reads X-Forwarded-For)
+				headers={"Host": self.site, "X-Forwarded-For": self.remote_addr},
 				**kwargs,
 			)
 			result["response"].get_data()  # read it while the thread's request context exists
