@@ -107,7 +107,7 @@ def test_application_from_a_known_creator_links_the_existing_kol(outbox):
 	existing = f.make_kol(email=f"known.{frappe.generate_hash(length=6)}@{DOMAIN}")
 	frappe.db.commit()
 	before = frappe.db.count("KOL")
-	response, data = apply(guest(), email=existing.email.upper())
+	response, _data = apply(guest(), email=existing.email.upper())
 	assert response.status_code == 200, response.get_data(as_text=True)
 	handle = existing.platform_accounts[0].handle
 	response, _ = apply(guest(), platforms=[{"platform": "Bilibili", "handle": "@" + handle, "followers": 1}])
