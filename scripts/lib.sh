@@ -188,4 +188,7 @@ ensure_site() {
 		log "installing kol_crm on $site"
 		bench_cmd --site "$site" install-app kol_crm
 	fi
+	# a fresh site opens on Frappe's setup wizard: answer it (no-op once done)
+	bench_cmd --site "$site" execute frappe.desk.page.setup_wizard.setup_wizard.setup_complete \
+		--kwargs "{'args': {'language': 'English', 'country': '${KOL_COUNTRY:-China}', 'timezone': '${KOL_TIMEZONE:-Asia/Shanghai}', 'currency': '${KOL_CURRENCY:-CNY}'}}" >/dev/null
 }

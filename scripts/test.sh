@@ -7,7 +7,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KOL_TEST_SITE="${KOL_TEST_SITE:-kol-test.localhost}"
 
+# Browser tests: Debian's Chromium driven by Playwright for Python (never Playwright's own browser download)
+ensure_browser_tools() {
+	if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
+		if [ "$(id -u)" = "0" ]; then
+			log "installing chromium for the browser tests"
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+		else
+			log "chromium is not installed: the browser tests will be skipped (apt-get install chromium)"
+		fi
+	fi
+	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import playwright' >/dev/null 2>&1; then
+		log "installing playwright into the bench env"
+		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q playwright
+	fi
+}
+
 ensure_bench
+ensure_browser_tools
 ensure_site "$KOL_TEST_SITE"
 bench_cmd --site "$KOL_TEST_SITE" set-config allow_tests true >/dev/null
 
@@ -26,7 +43,18 @@ for arg in "${args[@]}"; do
 	[[ "$arg" == "$app_dir/"* ]] && targets=()
 done
 
+# screenshots of the browser tests: written in the bench, copied to ./test-artifacts afterwards
+artifacts="$KOL_BENCH_DIR/test-artifacts"
+as_user rm -rf "$artifacts"
+as_user mkdir -p "$artifacts"
+
 log "running tests on $KOL_TEST_SITE"
 cd "$KOL_BENCH_DIR/sites"
-as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" \
-	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "${targets[@]}" "${args[@]}"
+status=0
+as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" KOL_ARTIFACTS_DIR="$artifacts" \
+	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "${targets[@]}" "${args[@]}" || status=$?
+
+rm -rf "$KOL_APP_SRC/test-artifacts"
+cp -r "$artifacts" "$KOL_APP_SRC/test-artifacts" 2>/dev/null &&
+	log "browser screenshots: $KOL_APP_SRC/test-artifacts/ ($(find "$KOL_APP_SRC/test-artifacts" -name '*.png' | wc -l) files)"
+exit "$status"
