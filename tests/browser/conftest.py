@@ -23,7 +23,7 @@ ARTIFACTS = Path(os.environ.get("KOL_ARTIFACTS_DIR", Path(__file__).resolve().pa
 
 def _missing_tools() -> str | None:
 	try:
-		import playwright  # noqa: F401
+		import playwright
 	except ImportError:
 		return "playwright is not installed in the bench env"
 	if not os.path.exists(CHROMIUM):

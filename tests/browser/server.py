@@ -3,10 +3,9 @@
 import os
 import sys
 
+import frappe.app
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.serving import run_simple
-
-import frappe.app
 
 
 def main(site: str, port: int) -> None:

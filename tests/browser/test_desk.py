@@ -39,7 +39,9 @@ def field(page, fieldname: str):
 	return page.locator(f".frappe-control[data-fieldname='{fieldname}'] input").first
 
 
-def test_operator_creates_a_kol_and_moves_it_through_the_workflow(base_url, new_page, shot, committed_records):
+def test_operator_creates_a_kol_and_moves_it_through_the_workflow(
+	base_url, new_page, shot, committed_records
+):
 	page = new_page()
 	login(page, base_url, f.OPERATOR_A)
 	page.goto(base_url + "/app/kol/new")
