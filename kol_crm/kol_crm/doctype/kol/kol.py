@@ -125,6 +125,8 @@ class KOL(Document):
 			)
 
 	def check_duplicates(self):
+		if self.flags.dedupe_checked:
+			return  # a bulk import checked the whole file at once (candidate_import.py)
 		if messages := find_duplicates(self):
 			frappe.throw("<br>".join(messages), title=_("Duplicate KOL"), exc=frappe.DuplicateEntryError)
 

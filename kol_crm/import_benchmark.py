@@ -1,0 +1,81 @@
+"""Benchmark: candidate import (kol_crm.kol_crm.candidate_import) against one insert() per KOL.
+
+	bench --site SITE execute kol_crm.import_benchmark.run --kwargs "{'rows': 10000}"
+
+Both paths run the KOL's full validation and the duplicate check on the same kind of rows;
+everything is rolled back at the end. Prints a table and returns it (JSON-able).
+"""
+
+import json
+import random
+import time
+
+import frappe
+
+from kol_crm.kol_crm.candidate_import import CandidateImport, read_rows
+
+HEADER = "kol_name,email,phone,category,intake_purpose,platform,handle,followers,engagement_rate,platform_2,handle_2,followers_2"
+
+
+def make_csv(rows: int, tag: str) -> str:
+	lines = [HEADER]
+	phone_base = random.randint(10**10, 9 * 10**10)
+	for i in range(rows):
+		lines.append(
+			f"Bench {tag} {i},b{i}.{tag}@bench.example,+86 {phone_base + i},,Acquisition,Douyin,b{i}_{tag},{1000 + i},3.5,"
+			f"Bilibili,bb{i}_{tag},{i}"
+		)
+	return "\n".join(lines) + "\n"
+
+
+def run(rows: int = 10_000, per_doc_rows: int = 500, output: str | None = None) -> dict:
+	frappe.flags.mute_emails = True
+	try:
+		per_doc = _time_per_doc_insert(per_doc_rows)
+		bulk = _time_candidate_import(rows)
+	finally:
+		frappe.db.rollback()
+	result = {
+		"per_doc_insert_rows": per_doc_rows,
+		"per_doc_insert_rows_per_s": round(per_doc, 1),
+		"candidate_import_rows": rows,
+		"candidate_import_rows_per_s": round(bulk, 1),
+		"speed_up": round(bulk / per_doc, 1),
+	}
+	print(
+		"\n".join(
+			[
+				f"{'path':<34}{'rows':>8}{'rows/s':>10}",
+				f"{'insert() one KOL at a time':<34}{per_doc_rows:>8}{per_doc:>10.0f}",
+				f"{'candidate import (bulk)':<34}{rows:>8}{bulk:>10.0f}",
+				f"speed-up: {result['speed_up']}x",
+			]
+		)
+	)
+	if output:
+		with open(output, "w") as f:
+			json.dump(result, f, indent=1)
+	return result
+
+
+def _time_per_doc_insert(rows: int) -> float:
+	tag = frappe.generate_hash(length=6)
+	docs = read_rows(make_csv(rows, tag))
+	start = time.perf_counter()
+	for _number, data, _error in docs:
+		frappe.get_doc(data).insert()
+	return rows / (time.perf_counter() - start)
+
+
+def _time_candidate_import(rows: int) -> float:
+	tag = frappe.generate_hash(length=6)
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": f"bench-{tag}.csv", "content": make_csv(rows, tag), "is_private": 1}
+	).insert()
+	doc = frappe.get_doc({"doctype": "KOL Candidate Import", "import_file": file.file_url}).insert()
+	start = time.perf_counter()
+	CandidateImport(doc, commit=False).run()
+	elapsed = time.perf_counter() - start
+	doc.reload()
+	assert doc.created_count == rows, (doc.created_count, doc.failed_count)
+	return rows / elapsed
