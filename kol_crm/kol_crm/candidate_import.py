@@ -316,7 +316,7 @@ class CandidateImport:
 		for fieldname in {c["parentfield"] for c in children} - {"platform_accounts"}:
 			rows = [c for c in children if c["parentfield"] == fieldname]
 			_bulk_insert(frappe.get_meta("KOL").get_field(fieldname).options, rows)
-		for number, doc in docs:
+		for _number, doc in docs:
 			self.counts["Created"] += 1
 			self.existing.update({k: (doc.name, doc.kol_name) for k in keys_of(doc.as_dict())})
 
