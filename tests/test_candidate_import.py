@@ -157,3 +157,46 @@ def test_a_larger_file_imports_in_one_go():
 	run(doc)
 	assert (doc.created_count, doc.failed_count) == (300, 0)
 	assert frappe.db.count("KOL Platform Account", {"handle": ["like", f"bulk%_{t}"]}) == 300
+
+
+def test_the_documented_data_import_template_imports_with_frappe_data_import():
+	"""docs/kol_data_import_template.csv through Frappe's own Data Import (it commits per row)."""
+	import os
+	import shutil
+	import tempfile
+
+	from frappe.core.doctype.data_import.data_import import import_file
+
+	import kol_crm
+
+	template = os.path.join(
+		os.path.dirname(os.path.dirname(kol_crm.__file__)), "docs", "kol_data_import_template.csv"
+	)
+	t = frappe.generate_hash(length=5)
+	with open(template) as fh:
+		content = (
+			fh.read()
+			.replace("li.na@example.com", f"li.na.{t}@cand.example")
+			.replace("lina_", f"lina{t}_")
+			.replace("+86 138 0000 0000", f.unique_phone())
+		)
+	folder = tempfile.mkdtemp()
+	path = os.path.join(folder, "kols.csv")
+	with open(path, "w") as fh:
+		fh.write(content)
+	try:
+		import_file("KOL", path, "Insert", console=True)
+		name = frappe.db.get_value("KOL", {"email": f"li.na.{t}@cand.example"})
+		assert name
+		kol = frappe.get_doc("KOL", name)
+		assert [(a.platform, a.followers) for a in kol.platform_accounts] == [
+			("Xiaohongshu", 52000),
+			("Bilibili", 8000),
+		]
+		assert kol.workflow_state == "Identified" and kol.total_followers == 60000
+	finally:
+		shutil.rmtree(folder)
+		frappe.db.rollback()
+		for name in frappe.get_all("KOL", {"email": f"li.na.{t}@cand.example"}, pluck="name"):
+			frappe.delete_doc("KOL", name, force=True)
+		frappe.db.commit()
