@@ -29,6 +29,8 @@ before_uninstall = "kol_crm.setup.install.before_uninstall"
 fixtures = [
 	{"dt": "Role", "filters": [["role_name", "in", ["KOL Manager", "KOL Operator", "KOL Analyst"]]]},
 	{"dt": "Workflow", "filters": [["name", "in", ["KOL Lifecycle", "KOL Proposal Approval"]]]},
+	# round robin of new KOLs to operators; managers add the operators and enable it
+	{"dt": "Assignment Rule", "filters": [["name", "in", ["KOL Operator Round Robin"]]]},
 	{
 		"dt": "Workflow State",
 		"filters": [
@@ -98,6 +100,33 @@ doc_events = {
 	"Communication": {
 		"after_insert": "kol_crm.kol_crm.interactions.on_communication",
 	},
+	"KOL Interaction": {
+		"on_update": "kol_crm.kol_crm.reminders.on_interaction_change",
+		"on_trash": "kol_crm.kol_crm.reminders.on_interaction_change",
+		"after_insert": "kol_crm.kol_crm.sequences.on_interaction_insert",
+	},
+	"KOL": {
+		"validate": "kol_crm.kol_crm.outreach.apply_do_not_contact",
+		"on_update": "kol_crm.kol_crm.sequences.on_kol_update",
+		"on_trash": "kol_crm.kol_crm.tiers.delete_kol_logs",
+	},
+	"KOL Tier": {
+		"validate": "kol_crm.kol_crm.tiers.validate_tier_order",
+		"on_update": "kol_crm.kol_crm.tiers.on_tier_update",
+		"on_trash": "kol_crm.kol_crm.tiers.forget_tiers",
+	},
+	"KOL Partnership": {
+		"validate": "kol_crm.kol_crm.violations.validate_partnership_rules",
+	},
+	"ToDo": {
+		"after_insert": "kol_crm.kol_crm.assignment.set_operator_from_assignment_rule",
+	},
+}
+
+scheduler_events = {
+	"daily": ["kol_crm.tasks.daily"],
+	"hourly": ["kol_crm.tasks.send_sequence_steps"],
+	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
 }
 
 permission_query_conditions = {
@@ -105,6 +134,11 @@ permission_query_conditions = {
 	"KOL Proposal": "kol_crm.permissions.linked_query_conditions",
 	"KOL Partnership": "kol_crm.permissions.linked_query_conditions",
 	"KOL Interaction": "kol_crm.permissions.linked_query_conditions",
+	"KOL Tier Change": "kol_crm.permissions.linked_query_conditions",
+	"KOL Reminder": "kol_crm.permissions.linked_query_conditions",
+	"KOL Violation": "kol_crm.permissions.linked_query_conditions",
+	"KOL Sequence Enrollment": "kol_crm.permissions.linked_query_conditions",
+	"KOL Sequence Send": "kol_crm.permissions.linked_query_conditions",
 }
 
 has_permission = {
@@ -112,6 +146,11 @@ has_permission = {
 	"KOL Proposal": "kol_crm.permissions.has_linked_permission",
 	"KOL Partnership": "kol_crm.permissions.has_linked_permission",
 	"KOL Interaction": "kol_crm.permissions.has_linked_permission",
+	"KOL Tier Change": "kol_crm.permissions.has_linked_permission",
+	"KOL Reminder": "kol_crm.permissions.has_linked_permission",
+	"KOL Violation": "kol_crm.permissions.has_linked_permission",
+	"KOL Sequence Enrollment": "kol_crm.permissions.has_linked_permission",
+	"KOL Sequence Send": "kol_crm.permissions.has_linked_permission",
 }
 
 # kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes

@@ -13,7 +13,16 @@ import frappe
 from kol_crm.workflows import ANALYST, MANAGER, OPERATOR
 
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
-LINKED_DOCTYPES = ("KOL Proposal", "KOL Partnership", "KOL Interaction")
+LINKED_DOCTYPES = (
+	"KOL Proposal",
+	"KOL Partnership",
+	"KOL Interaction",
+	"KOL Tier Change",
+	"KOL Reminder",
+	"KOL Violation",
+	"KOL Sequence Enrollment",
+	"KOL Sequence Send",
+)
 
 
 def is_restricted(user: str, ptype: str = "read") -> bool:

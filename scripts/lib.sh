@@ -160,9 +160,10 @@ ensure_app() {
 		rsync -a --delete --exclude .git --exclude node_modules --exclude '__pycache__' \
 			--chown="$KOL_BENCH_USER:$(id -gn "$KOL_BENCH_USER")" "$KOL_APP_SRC/" "$target/"
 	fi
-	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import kol_crm, pytest' >/dev/null 2>&1; then
-		log "installing kol_crm and the test tools into the bench env"
-		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q -e "$target" pytest
+	# the app (editable) and its test extras: pytest, freezegun, playwright (pyproject.toml)
+	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import kol_crm, pytest, freezegun, playwright' >/dev/null 2>&1; then
+		log "installing kol_crm and its test tools into the bench env"
+		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q -e "$target[test]"
 	fi
 	if ! grep -qx kol_crm "$KOL_BENCH_DIR/sites/apps.txt"; then
 		# keep the file newline-terminated before appending

@@ -17,10 +17,6 @@ ensure_browser_tools() {
 			log "chromium is not installed: the browser tests will be skipped (apt-get install chromium)"
 		fi
 	fi
-	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import playwright' >/dev/null 2>&1; then
-		log "installing playwright into the bench env"
-		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q playwright
-	fi
 }
 
 ensure_bench

@@ -36,5 +36,8 @@ def rollback(site):
 	frappe.local.message_log = []
 	yield
 	frappe.db.rollback()
+	# cached documents a rolled-back test saved would outlive the rollback
+	frappe.clear_document_cache("KOL CRM Settings", "KOL CRM Settings")
+	frappe.local.kol_crm_tiers = None
 	frappe.set_user("Administrator")
 	frappe.local.message_log = []

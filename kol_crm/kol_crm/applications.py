@@ -71,9 +71,7 @@ def validate_application(app) -> None:
 
 def link_or_create_kol(app) -> None:
 	matches = find_matches(
-		frappe._dict(
-			doctype="KOL Application", email=app.email, platform_accounts=app.platforms
-		)
+		frappe._dict(doctype="KOL Application", email=app.email, platform_accounts=app.platforms)
 	)
 	if matches:
 		kol = matches[0].kol

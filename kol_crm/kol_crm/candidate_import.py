@@ -193,6 +193,7 @@ class CandidateImport:
 		self.doc = import_doc
 		self.commit = commit
 		self.names: dict[str, list[str]] = {}
+		self.defaults: dict[str, dict] = {}
 		self.chunk_size = CHUNK
 		self.results: list[dict] = []
 		self.counts = {"Created": 0, "Updated": 0, "Skipped": 0, "Failed": 0}
@@ -269,7 +270,7 @@ class CandidateImport:
 			# the steps of Document.insert() up to the write (KOL create permission was checked once)
 			doc._action = "save"
 			doc.set("__islocal", True)
-			doc._set_defaults()
+			self.set_defaults(doc)
 			doc.set_user_and_timestamp()
 			doc.set_docstatus()
 			doc._validate_links()
@@ -288,6 +289,21 @@ class CandidateImport:
 			return None
 		finally:
 			frappe.local.message_log = []  # per-row notices (e.g. pacing) are not for the importer
+
+	def set_defaults(self, doc) -> None:
+		"""Document._set_defaults(), with the defaults worked out once per import instead of per row."""
+		if not self.defaults:
+			meta = frappe.get_meta("KOL")
+			self.defaults = {"KOL": frappe.new_doc("KOL", as_dict=True)}
+			for df in meta.get_table_fields():
+				self.defaults[df.fieldname] = frappe.new_doc(
+					df.options, parentfield=df.fieldname, as_dict=True
+				)
+		doc.update_if_missing(self.defaults["KOL"])
+		for fieldname, defaults in self.defaults.items():
+			if fieldname != "KOL":
+				for row in doc.get(fieldname) or []:
+					row.update_if_missing(defaults)
 
 	def set_name(self, doc) -> None:
 		"""Names from a block of the naming series reserved once per chunk, not one query per row."""

@@ -8,15 +8,34 @@ from kol_crm.workflows import all_definitions
 
 def after_install() -> None:
 	ensure_email_templates()
+	ensure_settings()
 
 
 def after_migrate() -> None:
 	ensure_email_templates()
+	ensure_settings()
+
+
+def ensure_settings() -> None:
+	"""Store the defaults of KOL CRM Settings fields never saved, so the form shows the values in use."""
+	stored = frappe.db.get_singles_dict("KOL CRM Settings")
+	with_default = [df.fieldname for df in frappe.get_meta("KOL CRM Settings").fields if df.default]
+	if all(fieldname in stored for fieldname in with_default):
+		return
+	settings = frappe.get_single("KOL CRM Settings")
+	settings.set_missing_defaults()
+	settings.flags.ignore_permissions = True
+	settings.save()
 
 
 def before_uninstall() -> None:
 	remove_email_templates()
 	for wf in all_definitions():
 		frappe.delete_doc_if_exists("Workflow", wf.name, force=True)
+	# the round-robin rules for new KOLs (a fixture and its per-category copies) go with the KOL DocType
+	for rule in frappe.get_all(
+		"Assignment Rule", {"name": ("like", "KOL Operator Round Robin%")}, pluck="name"
+	):
+		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
 	frappe.cache.hdel("workflow", "KOL")
 	frappe.cache.hdel("workflow", "KOL Proposal")

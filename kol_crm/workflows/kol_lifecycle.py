@@ -91,6 +91,12 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 					"{0} can only become Active once the cultivation outcome is recorded. Fill in Cultivation Outcome first."
 				).format(frappe.bold(doc.kol_name))
 			)
+	if to_state == "Active" and doc.get("conflict_of_interest") and not doc.get("conflict_override"):
+		reasons.append(
+			_(
+				"{0} is flagged as a conflict of interest ({1}). A KOL Manager must record a Conflict Override with a reason before it can become Active."
+			).format(frappe.bold(doc.kol_name), doc.conflict_reason or _("no reason given"))
+		)
 	return reasons
 
 

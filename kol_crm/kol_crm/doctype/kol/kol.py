@@ -5,8 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from kol_crm.kol_crm import pacing, reminders, reviews, scoring, screening, tiers
 from kol_crm.kol_crm import validation as v
 from kol_crm.kol_crm.dedupe import find_duplicates
+from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
 from kol_crm.workflows import kol_lifecycle
 
 
@@ -21,20 +23,37 @@ class KOL(Document):
 
 		from kol_crm.kol_crm.doctype.kol_occasion.kol_occasion import KOLOccasion
 		from kol_crm.kol_crm.doctype.kol_platform_account.kol_platform_account import KOLPlatformAccount
+		from kol_crm.kol_crm.doctype.kol_privilege.kol_privilege import KOLPrivilege
 
 		address: DF.SmallText | None
+		agent_company: DF.Data | None
+		agent_email: DF.Data | None
+		agent_name: DF.Data | None
+		agent_phone: DF.Data | None
 		audience_portability: DF.Literal["", "Likely", "Possible", "Unlikely"]
 		category: DF.Link | None
+		conflict_flagged_by_screening: DF.Check
 		conflict_of_interest: DF.Check
+		conflict_override: DF.Check
+		conflict_override_by: DF.Link | None
+		conflict_override_reason: DF.SmallText | None
 		conflict_reason: DF.SmallText | None
 		content_quality_rating: DF.Rating
 		cultivation_outcome: DF.SmallText | None
+		declared_business: DF.SmallText | None
 		display_name: DF.Data | None
+		do_not_contact: DF.Check
+		do_not_contact_on: DF.Date | None
+		do_not_contact_reason: DF.SmallText | None
 		email: DF.Data | None
 		fit_notes: DF.SmallText | None
 		fit_rating: DF.Rating
 		follower_quality: DF.Literal["", "High", "Medium", "Low"]
 		image: DF.AttachImage | None
+		inactivity_review_closed_on: DF.Date | None
+		inactivity_review_decision: DF.Literal["", "Keep Active"]
+		inactivity_review_note: DF.SmallText | None
+		inactivity_review_on: DF.Date | None
 		influence_domains: DF.SmallText | None
 		intake_path: DF.Literal["External Intake", "Internal Cultivation"]
 		intake_purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
@@ -47,18 +66,37 @@ class KOL(Document):
 		on_platform_content: DF.Int
 		on_platform_posts: DF.Int
 		operator: DF.Link | None
+		outreach_attempts_without_reply: DF.Int
+		outreach_suggestion: DF.SmallText | None
 		personality: DF.SmallText | None
 		phone: DF.Data | None
 		platform_account_id: DF.Data | None
 		platform_accounts: DF.Table[KOLPlatformAccount]
 		platform_user: DF.Link | None
 		preferences: DF.SmallText | None
+		privilege_status: DF.Literal["Active", "Suspended", "Revoked"]
+		privilege_status_reason: DF.SmallText | None
+		privileges: DF.Table[KOLPrivilege]
+		privileges_suspended_until: DF.Date | None
 		program_type: DF.Literal["Paid", "Unpaid"]
+		score_activity: DF.Float
+		score_content_quality: DF.Float
+		score_engagement: DF.Float
+		score_explanation: DF.SmallText | None
+		score_fit: DF.Float
+		score_overall: DF.Float
+		score_reach: DF.Float
+		score_unknown: DF.SmallText | None
+		score_unknown_components: DF.Data | None
+		scored_on: DF.Datetime | None
 		source: DF.Literal[
 			"", "Outreach", "Referral", "Self-nomination", "Community", "Event", "Agent", "Import", "Other"
 		]
 		strengths: DF.SmallText | None
 		tier: DF.Link | None
+		tier_pin_reason: DF.SmallText | None
+		tier_pinned: DF.Check
+		tier_reason: DF.SmallText | None
 		total_followers: DF.Int
 		wants_money: DF.Check
 		wants_personal_brand: DF.Check
@@ -76,8 +114,16 @@ class KOL(Document):
 		self.validate_platform_accounts()
 		self.set_total_followers()
 		self.check_duplicates()
+		self.screen_for_conflict()
 		self.validate_conflict()
 		kol_lifecycle.validate_transition(self)
+		self.update_scores_and_tier()
+		self.update_privileges()
+		self.check_review_and_follow_up()
+
+	def on_update(self):
+		tiers.log_changes(self)
+		reviews.log_review(self)
 
 	def validate_workflow(self):
 		# A new KOL starts in its intake path's first state; Frappe's own check would
@@ -133,3 +179,35 @@ class KOL(Document):
 	def validate_conflict(self):
 		if self.conflict_of_interest and not (self.conflict_reason or "").strip():
 			v.invalid(_("Conflict Reason is required when the KOL is flagged as a conflict of interest."))
+
+	@property
+	def settings(self):
+		if not self.flags.kol_settings:
+			self.flags.kol_settings = get_settings()
+		return self.flags.kol_settings
+
+	def screen_for_conflict(self):
+		self.flags.kol_settings = get_settings()  # read once per save, fresh every save
+		screening.apply_screening(self, self.settings)
+		screening.validate_override(self)
+
+	def update_scores_and_tier(self):
+		scoring.apply_scores(self, self.settings)
+		tiers.validate_pin(self)
+		tiers.assign_tier(self)
+
+	def update_privileges(self):
+		tiers.apply_state_privileges(self)
+		tiers.sync_privileges(self)
+
+	def check_review_and_follow_up(self):
+		reviews.check_review(self)
+		reminders.ensure_follow_up_date(self, self.settings)
+		pacing.warn_if_oversupplied(self, self.settings)
+
+
+def on_doctype_update():
+	"""Composite indexes for the reports and lists (KOL Pipeline, Inactive KOLs, operators' lists)."""
+	frappe.db.add_index("KOL", ["intake_path", "workflow_state"])
+	frappe.db.add_index("KOL", ["workflow_state", "last_active_on_platform"])
+	frappe.db.add_index("KOL", ["operator", "workflow_state"])

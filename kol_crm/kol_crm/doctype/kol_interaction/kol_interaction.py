@@ -71,3 +71,13 @@ class KOLInteraction(Document):
 			name = self.get(fieldname)
 			if name and frappe.db.get_value(doctype, name, "kol") != self.kol:
 				v.invalid(_("{0} {1} belongs to another KOL.").format(_(doctype), frappe.bold(name)))
+
+
+def on_doctype_update():
+	"""Composite indexes for the reports and charts, covering so that they read no table rows:
+	a KOL's interactions by date with type and operator (follow-ups, an operator's own KOLs),
+	activity by date, and by operator and date. They replace the single-column indexes on kol,
+	interaction_on and operator, which are their prefixes."""
+	frappe.db.add_index("KOL Interaction", ["kol", "interaction_on", "interaction_type", "operator"])
+	frappe.db.add_index("KOL Interaction", ["interaction_on", "operator", "interaction_type", "kol"])
+	frappe.db.add_index("KOL Interaction", ["operator", "interaction_on"])

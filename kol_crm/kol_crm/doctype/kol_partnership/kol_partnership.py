@@ -23,7 +23,9 @@ class KOLPartnership(Document):
 
 		from kol_crm.kol_crm.doctype.kol_benefit.kol_benefit import KOLBenefit
 		from kol_crm.kol_crm.doctype.kol_deliverable.kol_deliverable import KOLDeliverable
+		from kol_crm.kol_crm.doctype.kol_partnership_rule.kol_partnership_rule import KOLPartnershipRule
 
+		acknowledged_rules: DF.Table[KOLPartnershipRule]
 		benefits: DF.Table[KOLBenefit]
 		currency: DF.Link | None
 		deliverables: DF.Table[KOLDeliverable]

@@ -1,0 +1,58 @@
+"""Dashboard chart: interactions per week over the last twelve weeks.
+
+One grouped query on the interaction date index; not cached, so each user sees the
+interactions of their own KOLs only.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, formatdate
+
+from kol_crm.kol_crm.reporting import own_kol_criteria, today, week_start, where
+
+WEEKS = 12
+
+
+def weeks_back(n: int = WEEKS) -> list:
+	"""The Mondays of the last ``n`` weeks, this week last."""
+	monday = add_days(today(), -today().weekday())
+	return [add_days(monday, -7 * i) for i in range(n - 1, -1, -1)]
+
+
+def week_labels(weeks: list) -> list[str]:
+	return [formatdate(w) for w in weeks]
+
+
+@frappe.whitelist()
+def get(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: str | int | None = None,
+	filters: str | dict | list | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: str | int | None = None,
+) -> dict:
+	frappe.has_permission("KOL Interaction", "read", throw=True)
+	weeks = weeks_back()
+	interaction = frappe.qb.DocType("KOL Interaction")
+	kol = frappe.qb.DocType("KOL")
+	week = week_start(interaction.interaction_on)
+	query = (
+		frappe.qb.from_(interaction)
+		.select(week, Count("*"))
+		.where(interaction.interaction_on >= weeks[0])
+		.groupby(week)
+	)
+	access = own_kol_criteria(kol)
+	if access:
+		query = query.inner_join(kol).on(kol.name == interaction.kol)
+	counts = {str(w): n for w, n in where(query, access).run()}
+	return {
+		"labels": week_labels(weeks),
+		"datasets": [{"name": _("Interactions"), "values": [counts.get(str(w), 0) for w in weeks]}],
+	}

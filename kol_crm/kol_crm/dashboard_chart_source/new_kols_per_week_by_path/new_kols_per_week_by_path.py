@@ -1,0 +1,46 @@
+"""Dashboard chart: new KOLs per week over the last twelve weeks, one series per intake path.
+
+One grouped query; not cached, so each user sees their own KOLs' figures.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+
+from kol_crm.kol_crm.dashboard_chart_source.kol_interactions_per_week.kol_interactions_per_week import (
+	week_labels,
+	weeks_back,
+)
+from kol_crm.kol_crm.reporting import PATHS, own_kol_criteria, week_start, where
+
+
+@frappe.whitelist()
+def get(
+	chart_name: str | None = None,
+	chart: str | dict | None = None,
+	no_cache: str | int | None = None,
+	filters: str | dict | list | None = None,
+	from_date: str | None = None,
+	to_date: str | None = None,
+	timespan: str | None = None,
+	time_interval: str | None = None,
+	heatmap_year: str | int | None = None,
+	refresh: str | int | None = None,
+) -> dict:
+	frappe.has_permission("KOL", "read", throw=True)
+	weeks = weeks_back()
+	kol = frappe.qb.DocType("KOL")
+	week = week_start(kol.creation)
+	query = (
+		frappe.qb.from_(kol)
+		.select(kol.intake_path, week, Count("*"))
+		.where(kol.creation >= weeks[0])
+		.groupby(kol.intake_path, week)
+	)
+	counts = {(path, str(w)): n for path, w, n in where(query, own_kol_criteria(kol)).run()}
+	return {
+		"labels": week_labels(weeks),
+		"datasets": [
+			{"name": _(path), "values": [counts.get((path, str(w)), 0) for w in weeks]} for path in PATHS
+		],
+	}

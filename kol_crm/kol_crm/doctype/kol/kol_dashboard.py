@@ -1,0 +1,14 @@
+"""The KOL form's Connections: its records, including tier history, reminders and violations."""
+
+from frappe import _
+
+
+def get_data():
+	return {
+		"fieldname": "kol",
+		"transactions": [
+			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
+			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
+			{"label": _("Tier and Conduct"), "items": ["KOL Tier Change", "KOL Violation"]},
+		],
+	}

@@ -1,0 +1,192 @@
+# Copyright (c) 2026, kol_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from kol_crm.kol_crm import validation as v
+
+COMPONENTS = ("reach", "engagement", "content_quality", "activity", "fit")
+EXTERNAL_WEIGHTS = tuple(f"weight_{c}" for c in COMPONENTS)
+INTERNAL_WEIGHTS = tuple(f"internal_weight_{c}" for c in COMPONENTS)
+POSITIVE_DAYS = (
+	"inactivity_days",
+	"dormant_after_days",
+	"follow_up_days",
+	"no_reply_attempts",
+	"violation_window_days",
+	"suspension_days",
+	"content_full_posts",
+)
+WEIGHT_FIELDS_CHANGING_SCORES = (
+	*EXTERNAL_WEIGHTS,
+	*INTERNAL_WEIGHTS,
+	"reach_full_followers",
+	"engagement_full_rate",
+	"content_full_posts",
+	"activity_full_days",
+	"activity_zero_days",
+)
+
+
+class KOLCRMSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from kol_crm.kol_crm.doctype.kol_program_category.kol_program_category import KOLProgramCategory
+
+		activity_full_days: DF.Int
+		activity_zero_days: DF.Int
+		competitor_keywords: DF.SmallText | None
+		content_full_posts: DF.Int
+		dormant_after_days: DF.Int
+		engagement_full_rate: DF.Percent
+		follow_up_days: DF.Int
+		inactivity_days: DF.Int
+		internal_weight_activity: DF.Float
+		internal_weight_content_quality: DF.Float
+		internal_weight_engagement: DF.Float
+		internal_weight_fit: DF.Float
+		internal_weight_reach: DF.Float
+		no_reply_attempts: DF.Int
+		occasion_lead_days: DF.Int
+		our_products: DF.SmallText | None
+		program_categories: DF.Table[KOLProgramCategory]
+		reach_full_followers: DF.Int
+		scores_recomputed_on: DF.Datetime | None
+		suspension_days: DF.Int
+		target_max_per_1000: DF.Float
+		target_min_per_1000: DF.Float
+		violation_window_days: DF.Int
+		weight_activity: DF.Float
+		weight_content_quality: DF.Float
+		weight_engagement: DF.Float
+		weight_fit: DF.Float
+		weight_reach: DF.Float
+
+	# end: auto-generated types
+	def validate(self):
+		self.set_missing_defaults()
+		self.validate_weights()
+		self.validate_scales()
+		self.validate_days()
+		self.validate_pacing_band()
+		self.validate_program_categories()
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and any(before.get(f) != self.get(f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
+			from kol_crm.kol_crm import scoring
+
+			scoring.enqueue_recompute()
+
+	def set_missing_defaults(self):
+		for df in self.meta.fields:
+			if df.default is not None and self.get(df.fieldname) in (None, ""):
+				self.set(df.fieldname, frappe.utils.cast(df.fieldtype, df.default))
+
+	def validate_weights(self):
+		for group, fields in (
+			(_("External Intake"), EXTERNAL_WEIGHTS),
+			(_("Internal Cultivation"), INTERNAL_WEIGHTS),
+		):
+			for fieldname in fields:
+				if (self.get(fieldname) or 0) < 0:
+					v.invalid(
+						_("{0} weight {1} must not be negative (got {2}).").format(
+							group, v.label(self, fieldname), self.get(fieldname)
+						)
+					)
+			if sum(self.get(f) or 0 for f in fields) <= 0:
+				v.invalid(_("The {0} score weights add up to 0; give at least one a weight.").format(group))
+
+	def validate_scales(self):
+		if (self.reach_full_followers or 0) < 10:
+			v.invalid(_("{0} must be at least 10.").format(v.label(self, "reach_full_followers")))
+		if not 0 < (self.engagement_full_rate or 0) <= 100:
+			v.invalid(
+				_("{0} must be more than 0 and at most 100.").format(v.label(self, "engagement_full_rate"))
+			)
+		if (self.activity_full_days or 0) < 0 or (self.activity_zero_days or 0) <= (
+			self.activity_full_days or 0
+		):
+			v.invalid(
+				_("{0} ({1}) must be more than {2} ({3}).").format(
+					v.label(self, "activity_zero_days"),
+					self.activity_zero_days,
+					v.label(self, "activity_full_days"),
+					self.activity_full_days,
+				)
+			)
+
+	def validate_days(self):
+		for fieldname in POSITIVE_DAYS:
+			if (self.get(fieldname) or 0) < 1:
+				v.invalid(
+					_("{0} must be 1 or more (got {1}).").format(
+						v.label(self, fieldname), self.get(fieldname)
+					)
+				)
+		if (self.occasion_lead_days or 0) < 0:
+			v.invalid(_("{0} must not be negative.").format(v.label(self, "occasion_lead_days")))
+
+	def validate_pacing_band(self):
+		if (self.target_min_per_1000 or 0) < 0 or (self.target_max_per_1000 or 0) <= (
+			self.target_min_per_1000 or 0
+		):
+			v.invalid(
+				_("{0} ({1}) must be more than {2} ({3}).").format(
+					v.label(self, "target_max_per_1000"),
+					self.target_max_per_1000,
+					v.label(self, "target_min_per_1000"),
+					self.target_min_per_1000,
+				)
+			)
+
+	def validate_program_categories(self):
+		seen = set()
+		for row in self.program_categories:
+			label = v.row_label(row)
+			if row.category in seen:
+				v.invalid(_("{0}Category {1} is listed twice.").format(label, frappe.bold(row.category)))
+			seen.add(row.category)
+			if row.audience_source == "Count of Records":
+				if not row.audience_doctype:
+					v.invalid(
+						_("{0}Choose the DocType whose records are counted as the audience.").format(label)
+					)
+				try:
+					filters = frappe.parse_json(row.audience_filters or "{}")
+				except Exception:
+					filters = None
+				if not isinstance(filters, dict | list):
+					v.invalid(_("{0}Count Filters must be a JSON object or list.").format(label))
+			elif (row.audience_size or 0) < 0:
+				v.invalid(_("{0}Audience Size must not be negative.").format(label))
+
+
+def get_settings() -> "KOLCRMSettings":
+	"""The settings with every unset value at its default.
+
+	From Frappe's document cache, which a save of the settings clears: every KOL save reads
+	them, and a fresh read costs a query per field table. (Tests clear it after rolling back.)
+	"""
+	doc = frappe.get_cached_doc("KOL CRM Settings")
+	doc.set_missing_defaults()
+	return doc
+
+
+@frappe.whitelist()
+def recompute_scores() -> str:
+	"""Queue a recompute of every KOL's scores and tier (KOL Manager only)."""
+	if not (set(frappe.get_roles()) & {"KOL Manager", "System Manager"}):
+		frappe.throw(_("Only a KOL Manager can recompute scores."), frappe.PermissionError)
+	from kol_crm.kol_crm import scoring
+
+	return scoring.enqueue_recompute()

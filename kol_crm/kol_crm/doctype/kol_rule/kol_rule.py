@@ -1,0 +1,21 @@
+# Copyright (c) 2026, kol_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class KOLRule(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		default_severity: DF.Literal["Minor", "Major", "Severe"]
+		description: DF.Text
+		disabled: DF.Check
+		rule_title: DF.Data
+	# end: auto-generated types
+	pass

@@ -1,0 +1,126 @@
+"""Intake pacing: KOL supply against audience size, per programme category.
+
+Per programme category (and its sub-categories): active KOLs, KOLs in intake, the audience
+(typed, or a count of records of a DocType the site chooses), active KOLs per 1,000 audience
+members, and the same ratio once the intake pipeline lands. Advice:
+- Slow down: active or active + intake per 1,000 is above the target band's maximum;
+- Speed up: active + intake per 1,000 is below the band's minimum;
+- On pace otherwise; no advice without an audience.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import cint, flt
+
+from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.workflows.kol_lifecycle import INTAKE_STATES
+
+SPEED_UP, SLOW_DOWN, ON_PACE, NO_AUDIENCE = "Speed up", "Slow down", "On pace", "No audience"
+
+
+def audience_of(row) -> int | None:
+	if row.audience_source == "Count of Records":
+		if not row.audience_doctype:
+			return None
+		try:
+			return frappe.db.count(row.audience_doctype, frappe.parse_json(row.audience_filters or "{}"))
+		except Exception:
+			frappe.log_error(title=_("KOL intake pacing: cannot count {0}").format(row.audience_doctype))
+			return None
+	return cint(row.audience_size) or None
+
+
+def _counts_by_category() -> dict[str, dict[str, int]]:
+	kol = frappe.qb.DocType("KOL")
+	rows = (
+		frappe.qb.from_(kol)
+		.select(kol.category, kol.workflow_state, Count(kol.name))
+		.where(kol.category.isnotnull() & kol.workflow_state.isin(["Active", *INTAKE_STATES]))
+		.groupby(kol.category, kol.workflow_state)
+		.run()
+	)
+	counts: dict[str, dict[str, int]] = {}
+	for category, state, n in rows:
+		bucket = counts.setdefault(category, {"active": 0, "intake": 0})
+		bucket["active" if state == "Active" else "intake"] += n
+	return counts
+
+
+def advice(active: int, intake: int, audience: int | None, s) -> str:
+	if not audience:
+		return NO_AUDIENCE
+	ratio = active * 1000 / audience
+	projected = (active + intake) * 1000 / audience
+	if ratio > flt(s.target_max_per_1000) or projected > flt(s.target_max_per_1000):
+		return SLOW_DOWN
+	if projected < flt(s.target_min_per_1000):
+		return SPEED_UP
+	return ON_PACE
+
+
+def pacing_rows(s=None) -> list[dict]:
+	s = s or get_settings()
+	counts = _counts_by_category()
+	bounds = {
+		c.name: (c.lft, c.rgt)
+		for c in frappe.get_all("KOL Category", fields=["name", "lft", "rgt"])
+		if c.name in counts or c.name in {row.category for row in s.program_categories}
+	}
+	rows = []
+	for row in s.program_categories:
+		if row.category not in bounds:
+			continue
+		lft, rgt = bounds[row.category]
+		active = intake = 0
+		for category, n in counts.items():
+			c_lft, c_rgt = bounds.get(category, (None, None))
+			if c_lft is not None and lft <= c_lft and c_rgt <= rgt:
+				active += n["active"]
+				intake += n["intake"]
+		audience = audience_of(row)
+		rows.append(
+			{
+				"category": row.category,
+				"audience": audience or 0,
+				"active": active,
+				"intake": intake,
+				"ratio": active * 1000 / audience if audience else None,
+				"projected_ratio": (active + intake) * 1000 / audience if audience else None,
+				"target_min": flt(s.target_min_per_1000),
+				"target_max": flt(s.target_max_per_1000),
+				"advice": advice(active, intake, audience, s),
+			}
+		)
+	return rows
+
+
+def warn_if_oversupplied(doc, s=None) -> None:
+	"""KOL.validate: adding a KOL to intake in an over-supplied category warns (never refuses)."""
+	from kol_crm.kol_crm.reminders import current_state
+
+	if doc.flags.skip_pacing_warning or not doc.category or current_state(doc) not in INTAKE_STATES:
+		return
+	before = doc.get_doc_before_save()
+	if before and before.category == doc.category and before.workflow_state in INTAKE_STATES:
+		return
+	s = s or get_settings()
+	if not s.program_categories:
+		return
+	cat = frappe.db.get_value("KOL Category", doc.category, ["lft", "rgt"], as_dict=True)
+	if not cat:
+		return
+	for row in pacing_rows(s):
+		lft, rgt = frappe.db.get_value("KOL Category", row["category"], ["lft", "rgt"])
+		if not (lft <= cat.lft and cat.rgt <= rgt) or not row["audience"]:
+			continue
+		projected = (row["active"] + row["intake"] + 1) * 1000 / row["audience"]
+		if projected > row["target_max"]:
+			frappe.msgprint(
+				_(
+					"Category {0} is over-supplied: with this KOL it would have {1} KOLs per 1,000 audience members (target at most {2}). Consider slowing down intake here."
+				).format(frappe.bold(row["category"]), f"{projected:.2f}", row["target_max"]),
+				title=_("Intake pacing"),
+				indicator="orange",
+			)
+			return

@@ -1,0 +1,91 @@
+# Copyright (c) 2026, kol_crm contributors
+# For license information, please see license.txt
+
+"""KOL supply against audience per programme category, and whether intake should speed up."""
+
+from frappe import _
+
+from kol_crm.kol_crm import pacing
+
+
+def execute(filters: dict | None = None):
+	rows = pacing.pacing_rows()
+	data = [{**row, "advice": _(row["advice"]), "advice_key": row["advice"]} for row in rows]
+	message = None
+	if not rows:
+		message = _("Add programme categories with their audience in KOL CRM Settings to see intake pacing.")
+	chart = {
+		"data": {
+			"labels": [row["category"] for row in rows],
+			"datasets": [
+				{"name": _("Active per 1,000"), "values": [round(row["ratio"] or 0, 2) for row in rows]},
+				{
+					"name": _("With intake per 1,000"),
+					"values": [round(row["projected_ratio"] or 0, 2) for row in rows],
+				},
+			],
+		},
+		"type": "bar",
+	}
+	summary = [
+		{
+			"label": _("Speed up"),
+			"value": sum(r["advice"] == pacing.SPEED_UP for r in rows),
+			"indicator": "Blue",
+		},
+		{
+			"label": _("Slow down"),
+			"value": sum(r["advice"] == pacing.SLOW_DOWN for r in rows),
+			"indicator": "Orange",
+		},
+		{
+			"label": _("On pace"),
+			"value": sum(r["advice"] == pacing.ON_PACE for r in rows),
+			"indicator": "Green",
+		},
+	]
+	return columns(), data, message, chart, summary
+
+
+def columns() -> list[dict]:
+	return [
+		{
+			"fieldname": "category",
+			"label": _("Category"),
+			"fieldtype": "Link",
+			"options": "KOL Category",
+			"width": 180,
+		},
+		{"fieldname": "active", "label": _("Active KOLs"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "intake", "label": _("KOLs in Intake"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "audience", "label": _("Audience"), "fieldtype": "Int", "width": 110},
+		{
+			"fieldname": "ratio",
+			"label": _("Active per 1,000"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 130,
+		},
+		{
+			"fieldname": "projected_ratio",
+			"label": _("With Intake per 1,000"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 160,
+		},
+		{
+			"fieldname": "target_min",
+			"label": _("Target Minimum"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{
+			"fieldname": "target_max",
+			"label": _("Target Maximum"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{"fieldname": "advice", "label": _("Advice"), "fieldtype": "Data", "width": 120},
+	]

@@ -1,0 +1,44 @@
+// Copyright (c) 2026, kol_crm contributors
+// For license information, please see license.txt
+
+frappe.query_reports["KOL Operator Activity"] = {
+	filters: [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.get_today(), -84),
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+		},
+		{
+			fieldname: "category",
+			label: __("Category"),
+			fieldtype: "Link",
+			options: "KOL Category",
+		},
+		{
+			fieldname: "tier",
+			label: __("Tier"),
+			fieldtype: "Link",
+			options: "KOL Tier",
+		},
+		{
+			fieldname: "operator",
+			label: __("Operator"),
+			fieldtype: "Link",
+			options: "User",
+		},
+		{
+			fieldname: "intake_path",
+			label: __("Intake Path"),
+			fieldtype: "Select",
+			options: ["", "External Intake", "Internal Cultivation"],
+		},
+	],
+	tree: true,
+	name_field: "operator",
+};

@@ -1,0 +1,128 @@
+"""Shared building blocks of the KOL CRM reports, number cards and dashboard charts.
+
+Every report filters KOLs the same way (period, category with its sub-categories, tier,
+operator, intake path) and applies the same row-level rule as ``kol_crm.permissions``: a
+restricted user (an operator) only counts the KOLs they own or are assigned to. Queries are
+built with ``frappe.qb``, one aggregated query per report section; personal fields
+(permlevel 1) are never selected.
+"""
+
+import statistics
+from collections.abc import Iterable
+
+import frappe
+from frappe.query_builder import Criterion
+from frappe.utils import add_days, getdate, nowdate
+from pypika.terms import CustomFunction
+
+from kol_crm.permissions import _assign_pattern, is_restricted
+from kol_crm.workflows.kol_lifecycle import EXTERNAL, EXTERNAL_STATES, INTERNAL, INTERNAL_STATES
+
+CLOSED_STATES = ("Declined", "Dropped", "Offboarded")
+PATHS = (EXTERNAL, INTERNAL)
+# the forward stages of each pipeline, ending in Active
+FUNNEL = {EXTERNAL: (*EXTERNAL_STATES, "Active"), INTERNAL: (*INTERNAL_STATES, "Active")}
+EXIT_STATE = {EXTERNAL: "Declined", INTERNAL: "Dropped"}
+BEYOND_ACTIVE = ("Dormant", "Offboarded")
+INTERACTION_TYPES = ("Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Other")
+
+# MariaDB: the Monday of a date's week
+WeekStart = CustomFunction("SUBDATE", ["date", "days"])
+Weekday = CustomFunction("WEEKDAY", ["date"])
+DateOf = CustomFunction("DATE", ["value"])
+
+
+def week_start(column):
+	return WeekStart(DateOf(column), Weekday(column))
+
+
+def parse_filters(filters) -> frappe._dict:
+	filters = frappe._dict(frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
+	for key in ("from_date", "to_date"):
+		if filters.get(key):
+			filters[key] = getdate(filters[key])
+	return filters
+
+
+def own_kol_criteria(kol, user: str | None = None) -> list:
+	"""The row-level rule of ``kol_crm.permissions`` as a qb criterion on a KOL table."""
+	user = user or frappe.session.user
+	if not is_restricted(user):
+		return []
+	return [(kol.operator == user) | kol._assign.like(_assign_pattern(user))]
+
+
+def category_and_descendants(category: str) -> list[str]:
+	bounds = frappe.db.get_value("KOL Category", category, ["lft", "rgt"], as_dict=True)
+	if not bounds:
+		return [category]
+	return frappe.get_all(
+		"KOL Category",
+		filters={"lft": (">=", bounds.lft), "rgt": ("<=", bounds.rgt)},
+		pluck="name",
+	)
+
+
+def kol_criteria(kol, filters: frappe._dict, period_field: str | None = "creation") -> list:
+	"""Criteria on a KOL table for the common report filters plus the user's row-level access."""
+	criteria = []
+	if filters.get("category"):
+		criteria.append(kol.category.isin(category_and_descendants(filters.category)))
+	for field in ("tier", "operator", "intake_path"):
+		if filters.get(field):
+			criteria.append(kol[field] == filters[field])
+	if period_field:
+		criteria.extend(period_criteria(kol[period_field], filters))
+	criteria.extend(own_kol_criteria(kol))
+	return criteria
+
+
+def period_criteria(column, filters: frappe._dict, is_datetime: bool = True) -> list:
+	criteria = []
+	if filters.get("from_date"):
+		criteria.append(column >= filters.from_date)
+	if filters.get("to_date"):
+		end = add_days(filters.to_date, 1) if is_datetime else filters.to_date
+		criteria.append(column < end if is_datetime else column <= end)
+	return criteria
+
+
+def where(query, criteria: Iterable):
+	criteria = list(criteria)
+	return query.where(Criterion.all(criteria)) if criteria else query
+
+
+def median(values: list[float]) -> float | None:
+	return round(statistics.median(values), 1) if values else None
+
+
+def median_of_counts(counts: dict[int, int]) -> float | None:
+	"""Median of a distribution given as {value: how many times}."""
+	total = sum(counts.values())
+	if not total:
+		return None
+	values = sorted(counts)
+
+	def nth(n: int) -> int:
+		seen = 0
+		for value in values:
+			seen += counts[value]
+			if seen > n:
+				return value
+		return values[-1]
+
+	if total % 2:
+		return float(nth(total // 2))
+	return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def ratio(part, whole, digits: int = 1) -> float | None:
+	return round(100.0 * part / whole, digits) if whole else None
+
+
+def per(amount, count, digits: int = 2) -> float | None:
+	return round(amount / count, digits) if count else None
+
+
+def today():
+	return getdate(nowdate())

@@ -1,0 +1,297 @@
+"""Transparent KOL scores: reach, engagement, content quality, activity, fit and overall.
+
+Every score is 0-100. A score whose inputs are missing is *unknown*: it is left out of the
+overall score (the weights of the known scores are re-normalised) instead of counting as 0,
+and the explanation on the KOL says so. Formulas (settings in KOL CRM Settings):
+
+- reach = 100 x log10(1 + followers) / log10(1 + reach_full_followers), at most 100
+- engagement = 100 x (follower-weighted mean engagement rate) / engagement_full_rate, at most 100
+- content quality = 70% operator rating (stars / 5 x 100) + 30% on-platform figures
+  (100 x (posts + content) / content_full_posts, at most 100), of the parts that are known
+- activity = 60% recency on our platform + 40% recency elsewhere (latest platform account
+  activity); recency is 100 up to activity_full_days, 0 from activity_zero_days, linear between
+- fit = 50% category match with the programme categories (100 same or sub-category,
+  60 same parent domain, 20 otherwise) + 50% operator fit rating
+- overall = sum(weight x score) / sum(weight) over the known scores, with the weights of the
+  KOL's intake path
+"""
+
+import math
+
+import frappe
+from frappe import _
+from frappe.utils import date_diff, flt, fmt_money, getdate, now_datetime, nowdate
+
+from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import COMPONENTS, get_settings
+
+INTERNAL = "Internal Cultivation"
+CONTENT_PARTS = (("rating", 0.7), ("figures", 0.3))
+ACTIVITY_PARTS = (("ours", 0.6), ("elsewhere", 0.4))
+FIT_PARTS = (("category", 0.5), ("rating", 0.5))
+CATEGORY_MATCH, CATEGORY_DOMAIN, CATEGORY_OTHER = 100.0, 60.0, 20.0
+
+
+def component_labels() -> dict[str, str]:
+	return {
+		"reach": _("Reach"),
+		"engagement": _("Engagement"),
+		"content_quality": _("Content Quality"),
+		"activity": _("Activity"),
+		"fit": _("Fit"),
+	}
+
+
+def _blend(parts: dict[str, float | None], weights: tuple[tuple[str, float], ...]) -> float | None:
+	known = [(parts[name], w) for name, w in weights if parts.get(name) is not None]
+	if not known:
+		return None
+	return sum(s * w for s, w in known) / sum(w for _s, w in known)
+
+
+def _stars(rating) -> float | None:
+	"""Rating fields hold 0-1 (v15); 0 means not rated."""
+	rating = flt(rating)
+	return min(rating, 1.0) * 100 if rating > 0 else None
+
+
+def _fmt(value: float | None) -> str:
+	return _("unknown") if value is None else f"{value:.1f}"
+
+
+def recency(last: str | None, today, full_days: int, zero_days: int) -> float | None:
+	if not last:
+		return None
+	days = max(date_diff(today, last), 0)
+	if days <= full_days:
+		return 100.0
+	if days >= zero_days:
+		return 0.0
+	return 100.0 * (zero_days - days) / (zero_days - full_days)
+
+
+def reach_score(doc, s) -> tuple[float | None, str]:
+	followers = sum(row.followers or 0 for row in doc.platform_accounts)
+	if followers <= 0:
+		return None, _("no follower counts recorded")
+	full = max(s.reach_full_followers, 10)
+	score = min(100.0, 100.0 * math.log10(1 + followers) / math.log10(1 + full))
+	return score, _("{0} followers on {1} accounts, log-scaled ({2} followers = 100)").format(
+		fmt_money(followers, precision=0), len(doc.platform_accounts), fmt_money(full, precision=0)
+	)
+
+
+def engagement_score(doc, s) -> tuple[float | None, str]:
+	rows = [r for r in doc.platform_accounts if flt(r.engagement_rate) > 0]
+	if not rows:
+		return None, _("no engagement rates recorded")
+	weights = [max(r.followers or 0, 1) for r in rows]
+	rate = sum(flt(r.engagement_rate) * w for r, w in zip(rows, weights, strict=True)) / sum(weights)
+	score = min(100.0, 100.0 * rate / flt(s.engagement_full_rate))
+	return score, _("follower-weighted engagement rate {0}% ({1}% = 100)").format(
+		f"{rate:.2f}", flt(s.engagement_full_rate)
+	)
+
+
+def _has_platform_presence(doc) -> bool:
+	return bool(
+		doc.platform_user or doc.platform_account_id or doc.on_platform_posts or doc.on_platform_content
+	)
+
+
+def content_quality_score(doc, s) -> tuple[float | None, str]:
+	rating = _stars(doc.content_quality_rating)
+	figures = None
+	count = (doc.on_platform_posts or 0) + (doc.on_platform_content or 0)
+	if _has_platform_presence(doc):
+		figures = min(100.0, 100.0 * count / max(s.content_full_posts, 1))
+	score = _blend({"rating": rating, "figures": figures}, CONTENT_PARTS)
+	detail = _(
+		"operator rating {0}, on-platform posts and content {1} ({2} items; {3} = 100); rating counts 70%"
+	).format(_fmt(rating), _fmt(figures), count, s.content_full_posts)
+	return score, detail
+
+
+def activity_score(doc, s, today) -> tuple[float | None, str]:
+	ours = recency(doc.last_active_on_platform, today, s.activity_full_days, s.activity_zero_days)
+	dates = [getdate(r.last_active_on) for r in doc.platform_accounts if r.get("last_active_on")]
+	elsewhere_on = max(dates) if dates else None
+	elsewhere = recency(elsewhere_on, today, s.activity_full_days, s.activity_zero_days)
+	score = _blend({"ours": ours, "elsewhere": elsewhere}, ACTIVITY_PARTS)
+	detail = _(
+		"our platform {0} (last active {1}), elsewhere {2} (last active {3}); full up to {4} days, zero from {5} days; our platform counts 60%"
+	).format(
+		_fmt(ours),
+		frappe.format(doc.last_active_on_platform, "Date") if doc.last_active_on_platform else _("unknown"),
+		_fmt(elsewhere),
+		frappe.format(elsewhere_on, "Date") if elsewhere_on else _("unknown"),
+		s.activity_full_days,
+		s.activity_zero_days,
+	)
+	return score, detail
+
+
+def category_match(category: str | None, s) -> tuple[float | None, str]:
+	targets = [row.category for row in s.program_categories if row.category]
+	if not category:
+		return None, _("no category set")
+	if not targets:
+		return None, _("no programme categories set")
+	cat = frappe.db.get_value("KOL Category", category, ["lft", "rgt", "parent_kol_category"], as_dict=True)
+	if not cat:
+		return None, _("unknown")
+	rows = frappe.get_all(
+		"KOL Category",
+		filters={"name": ("in", targets)},
+		fields=["name", "lft", "rgt", "parent_kol_category"],
+	)
+	for t in rows:
+		if t.lft <= cat.lft and cat.rgt <= t.rgt:
+			return CATEGORY_MATCH, _("{0} is within programme category {1}").format(category, t.name)
+	for t in rows:
+		if cat.parent_kol_category and (
+			t.parent_kol_category == cat.parent_kol_category or t.name == cat.parent_kol_category
+		):
+			return CATEGORY_DOMAIN, _("{0} shares the domain {1} with a programme category").format(
+				category, cat.parent_kol_category
+			)
+		if cat.lft < t.lft and t.rgt < cat.rgt:
+			return CATEGORY_DOMAIN, _("{0} contains programme category {1}").format(category, t.name)
+	return CATEGORY_OTHER, _("{0} is outside the programme categories").format(category)
+
+
+def fit_score(doc, s) -> tuple[float | None, str]:
+	category, why = category_match(doc.category, s)
+	rating = _stars(doc.fit_rating)
+	score = _blend({"category": category, "rating": rating}, FIT_PARTS)
+	return score, _("category match {0} ({1}), operator fit rating {2}").format(
+		_fmt(category), why, _fmt(rating)
+	)
+
+
+def weights_for(doc, s) -> dict[str, float]:
+	prefix = "internal_weight_" if doc.intake_path == INTERNAL else "weight_"
+	return {c: flt(s.get(prefix + c)) for c in COMPONENTS}
+
+
+def compute(doc, s=None, today=None) -> dict:
+	"""Scores, unknowns and explanation lines for a KOL document (never raises on missing data)."""
+	s = s or get_settings()
+	today = getdate(today or nowdate())
+	results = {
+		"reach": reach_score(doc, s),
+		"engagement": engagement_score(doc, s),
+		"content_quality": content_quality_score(doc, s),
+		"activity": activity_score(doc, s, today),
+		"fit": fit_score(doc, s),
+	}
+	weights = weights_for(doc, s)
+	labels = component_labels()
+	known = {c: score for c, (score, _why) in results.items() if score is not None and weights[c] > 0}
+	total_weight = sum(weights[c] for c in known)
+	overall = sum(weights[c] * known[c] for c in known) / total_weight if total_weight else None
+	lines = []
+	for c, (score, why) in results.items():
+		if score is None:
+			lines.append(_("{0}: unknown ({1}); left out of the overall score.").format(labels[c], why))
+		else:
+			lines.append(
+				_("{0}: {1} (weight {2}): {3}.").format(labels[c], _fmt(score), f"{weights[c]:g}", why)
+			)
+	if overall is None:
+		lines.append(_("Overall: unknown; no score with a weight has data yet."))
+	else:
+		lines.append(
+			_("Overall: {0} = weighted mean of {1} known scores with the {2} weights.").format(
+				_fmt(overall), len(known), _(doc.intake_path or "External Intake")
+			)
+		)
+	return {
+		"scores": {c: score for c, (score, _why) in results.items()},
+		"overall": overall,
+		"unknown": [c for c, (score, _why) in results.items() if score is None],
+		"lines": lines,
+	}
+
+
+def apply_scores(doc, s=None, today=None) -> dict:
+	"""Store the scores and their explanation on the KOL (called from KOL.validate)."""
+	result = compute(doc, s, today)
+	for c, score in result["scores"].items():
+		doc.set(f"score_{c}", round(score, 1) if score is not None else 0)
+	doc.score_overall = round(result["overall"], 1) if result["overall"] is not None else 0
+	labels = component_labels()
+	doc.score_unknown = ", ".join(labels[c] for c in result["unknown"]) or None
+	doc.score_unknown_components = ",".join(result["unknown"]) or None
+	doc.score_explanation = "\n".join(result["lines"])
+	doc.scored_on = now_datetime()
+	doc.flags.overall_known = result["overall"] is not None
+	return result
+
+
+# ------------------------------------------------------------------ recompute every KOL
+
+
+def enqueue_recompute(after_commit: bool = True) -> str:
+	frappe.enqueue(
+		"kol_crm.kol_crm.scoring.recompute_all",
+		queue="long",
+		timeout=3600,
+		job_id="kol_crm:recompute_scores",
+		deduplicate=True,
+		enqueue_after_commit=after_commit,
+		publish=True,
+	)
+	return _("Recomputing the scores and tiers of every KOL in the background.")
+
+
+def recompute_all(publish: bool = False, commit: bool = True) -> dict:
+	"""Background job and nightly task: rescore every open KOL, with progress and one commit per KOL."""
+	s = get_settings()
+	names = frappe.get_all(
+		"KOL",
+		filters={"workflow_state": ("not in", ("Declined", "Dropped", "Offboarded"))},
+		pluck="name",
+		order_by="name",
+	)
+	changed = failed = 0
+	for i, name in enumerate(names, 1):
+		try:
+			if rescore(name, s):
+				changed += 1
+			if commit:
+				frappe.db.commit()
+		except Exception:
+			if commit:
+				frappe.db.rollback()
+			failed += 1
+			frappe.log_error(title=_("KOL score recompute failed for {0}").format(name))
+		if publish and (i == len(names) or i % max(len(names) // 100, 1) == 0):  # at most ~100 updates
+			frappe.publish_progress(
+				i * 100 / len(names),
+				title=_("Recomputing KOL scores"),
+				description=name,
+				doctype="KOL CRM Settings",
+				docname="KOL CRM Settings",
+			)
+	frappe.db.set_single_value("KOL CRM Settings", "scores_recomputed_on", now_datetime())
+	if commit:
+		frappe.db.commit()
+	return {"kols": len(names), "changed": changed, "failed": failed}
+
+
+def rescore(name: str, s=None) -> bool:
+	"""Rescore one KOL; save only when a score or the tier changed. True when saved."""
+	doc = frappe.get_doc("KOL", name)
+	fields = ("score_overall", "tier", *(f"score_{c}" for c in COMPONENTS), "score_explanation")
+	before = {f: doc.get(f) for f in fields}
+	from kol_crm.kol_crm import tiers
+
+	apply_scores(doc, s)
+	tiers.assign_tier(doc)
+	if all(before[f] == doc.get(f) for f in fields):
+		return False
+	# the system recomputes for everyone, whoever owns the KOL
+	doc.flags.ignore_permissions = True
+	doc.flags.skip_pacing_warning = True
+	doc.save()
+	return True

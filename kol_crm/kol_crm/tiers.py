@@ -1,0 +1,280 @@
+"""Tier assignment from the overall score, manager pins, privileges and their status.
+
+- Without a pin, a KOL's tier is the tier with the highest minimum score that the overall
+  score reaches (ties: the better rank). An unknown overall score gives no tier.
+- Only a KOL Manager pins a tier, and a pin needs a reason.
+- The KOL's privileges are its tier's benefits and empowerment methods; their status is the
+  KOL's privilege status: Active, Suspended (Dormant, or a violation until a date) or
+  Revoked (Offboarded, or a violation). No tier or pin exempts a KOL from a penalty.
+- Every tier change is a KOL Tier Change record and a timeline comment; every privilege
+  status change is a timeline comment.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate, now_datetime, nowdate
+
+MANAGER_ROLES = frozenset({"KOL Manager", "System Manager"})
+ACTIVE, SUSPENDED, REVOKED = "Active", "Suspended", "Revoked"
+
+
+def is_manager(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(MANAGER_ROLES & set(frappe.get_roles(user)))
+
+
+def all_tiers() -> list[dict]:
+	"""Tiers, best first (highest minimum score, then best rank).
+
+	Kept for the rest of the request or job (bulk imports and recomputes score many KOLs);
+	a tier's save or deletion forgets them (``forget_tiers``)."""
+	if getattr(frappe.local, "kol_crm_tiers", None) is None:
+		tiers = frappe.get_all("KOL Tier", fields=["name", "rank", "min_score"])
+		frappe.local.kol_crm_tiers = sorted(tiers, key=lambda t: (-flt(t.min_score), t.rank))
+	return frappe.local.kol_crm_tiers
+
+
+def forget_tiers(*args, **kwargs) -> None:
+	frappe.local.kol_crm_tiers = None
+
+
+def tier_for_score(score: float, tiers: list[dict]) -> dict | None:
+	return next((t for t in tiers if flt(score) >= flt(t.min_score)), None)
+
+
+def _changed(doc, *fields) -> bool:
+	before = doc.get_doc_before_save()
+	if not before:
+		return any(doc.get(f) for f in fields)
+	return any((before.get(f) or None) != (doc.get(f) or None) for f in fields)
+
+
+# ------------------------------------------------------------------ validation and assignment
+
+
+def validate_pin(doc) -> None:
+	"""Only a KOL Manager pins (or changes a pinned tier); a pin needs a tier and a reason."""
+	pin_fields = ("tier_pinned", "tier_pin_reason") + (("tier",) if doc.tier_pinned else ())
+	if _changed(doc, *pin_fields) and not is_manager():
+		frappe.throw(_("Only a KOL Manager can pin a KOL's tier."), frappe.PermissionError)
+	if doc.tier_pinned:
+		if not doc.tier:
+			frappe.throw(_("Choose the Tier to pin."), title=_("Invalid value"))
+		if not (doc.tier_pin_reason or "").strip():
+			frappe.throw(_("Pin Reason is required to pin the tier."), title=_("Invalid value"))
+
+
+def assign_tier(doc, tiers: list[dict] | None = None) -> None:
+	"""Set the tier from the overall score (unless pinned) and say why in Why This Tier."""
+	tiers = all_tiers() if tiers is None else tiers
+	if doc.tier_pinned:
+		doc.tier_reason = _("{0}: pinned by a KOL Manager ({1}). The overall score {2} is not used.").format(
+			doc.tier, doc.tier_pin_reason, flt(doc.score_overall, 1)
+		)
+		return
+	if doc.flags.get("overall_known") is False:
+		doc.tier = None
+		doc.tier_reason = _("No tier: the overall score is unknown until some figures are recorded.")
+		return
+	score = flt(doc.score_overall)
+	tier = tier_for_score(score, tiers)
+	if not tier:
+		doc.tier = None
+		doc.tier_reason = (
+			_("No tier: the overall score {0} is below the lowest minimum score ({1}, tier {2}).").format(
+				score, flt(tiers[-1].min_score), tiers[-1].name
+			)
+			if tiers
+			else _("No tier: no KOL Tier is set up yet.")
+		)
+		return
+	doc.tier = tier.name
+	better = [t for t in tiers if flt(t.min_score) > flt(tier.min_score)]
+	reason = _("{0} (rank {1}): the overall score {2} reaches its minimum score {3}.").format(
+		tier.name, tier.rank, score, flt(tier.min_score)
+	)
+	if better:
+		nxt = better[-1]
+		reason += " " + _("Next tier: {0} from {1}.").format(nxt.name, flt(nxt.min_score))
+	else:
+		reason += " " + _("This is the top tier.")
+	doc.tier_reason = reason
+
+
+def validate_tier_order(tier_doc, method=None) -> None:
+	"""doc_events (KOL Tier.validate): a better-ranked tier needs at least the same minimum score."""
+	for other in frappe.get_all(
+		"KOL Tier", filters={"name": ("!=", tier_doc.name)}, fields=["name", "rank", "min_score"]
+	):
+		better, worse = (other, tier_doc) if other.rank < tier_doc.rank else (tier_doc, other)
+		if flt(better.min_score) < flt(worse.min_score):
+			frappe.throw(
+				_(
+					"Minimum Score {0} of tier {1} is out of order: tier {2} (rank {3}) has minimum score {4}. A better rank needs a higher minimum score."
+				).format(
+					flt(tier_doc.min_score),
+					frappe.bold(tier_doc.name or tier_doc.tier_name),
+					frappe.bold(other.name),
+					other.rank,
+					flt(other.min_score),
+				),
+				title=_("Invalid value"),
+			)
+
+
+def on_tier_update(tier_doc, method=None) -> None:
+	"""doc_events (KOL Tier.on_update): thresholds or privileges changed, so rescore in the background."""
+	from kol_crm.kol_crm import scoring
+
+	forget_tiers()
+	before = tier_doc.get_doc_before_save()
+	if before is None or flt(before.min_score) != flt(tier_doc.min_score):
+		scoring.enqueue_recompute()
+	refresh_privileges_of_tier(tier_doc.name)
+
+
+# ------------------------------------------------------------------ privileges
+
+
+def tier_privileges(tier: str | None) -> list[tuple[str, str]]:
+	if not tier:
+		return []
+	benefits = frappe.get_all(
+		"KOL Tier Benefit",
+		filters={"parent": tier, "parenttype": "KOL Tier"},
+		fields=["benefit_type", "benefit"],
+		order_by="idx",
+	)
+	methods = frappe.get_all(
+		"KOL Tier Empowerment",
+		filters={"parent": tier, "parenttype": "KOL Tier"},
+		fields=["method", "description"],
+		order_by="idx",
+	)
+	return [(b.benefit_type, b.benefit) for b in benefits] + [
+		(m.method, m.description or m.method) for m in methods
+	]
+
+
+def sync_privileges(doc) -> None:
+	"""The KOL's privileges follow its tier; every row carries the KOL's privilege status."""
+	wanted = [(t, p, doc.tier) for t, p in tier_privileges(doc.tier)]
+	current = [(r.privilege_type, r.privilege, r.tier) for r in doc.privileges]
+	if wanted != current:
+		doc.set("privileges", [{"privilege_type": t, "privilege": p, "tier": tier} for t, p, tier in wanted])
+	for row in doc.privileges:
+		row.status = doc.privilege_status or ACTIVE
+
+
+INLINE_REFRESH_LIMIT = 50
+
+
+def refresh_privileges_of_tier(tier: str, inline: bool | None = None) -> None:
+	"""Re-sync the privileges of the tier's KOLs: inline for a few, in the background for many."""
+	names = frappe.get_all("KOL", filters={"tier": tier}, pluck="name")
+	if inline is None and len(names) > INLINE_REFRESH_LIMIT:
+		frappe.enqueue(
+			"kol_crm.kol_crm.tiers.refresh_privileges_of_tier",
+			queue="long",
+			tier=tier,
+			inline=True,
+			enqueue_after_commit=True,
+		)
+		return
+	for name in names:
+		kol = frappe.get_doc("KOL", name)
+		before = [(r.privilege_type, r.privilege) for r in kol.privileges]
+		if before != tier_privileges(tier):
+			kol.flags.ignore_permissions = True  # the system follows the tier, whoever owns the KOL
+			kol.save()
+
+
+def set_privilege_status(doc, status: str, reason: str, until=None) -> None:
+	"""Change the privilege status (logged on the timeline in on_update)."""
+	if doc.privilege_status == status and (doc.privileges_suspended_until or None) == (until or None):
+		return
+	doc.privilege_status = status
+	doc.privilege_status_reason = reason
+	doc.privileges_suspended_until = until
+	doc.flags.privilege_log = _("Privileges {0}: {1}").format(_(status).lower(), reason)
+
+
+def apply_state_privileges(doc) -> None:
+	"""Dormant suspends, Offboarded revokes, Reactivate restores a dormancy suspension."""
+	from kol_crm.workflows import changed_state
+
+	_from, to_state = changed_state(doc)
+	if to_state == "Dormant" and doc.privilege_status == ACTIVE:
+		set_privilege_status(doc, SUSPENDED, _("the KOL became Dormant"))
+	elif to_state == "Offboarded":
+		set_privilege_status(doc, REVOKED, _("the KOL was offboarded"))
+	elif (
+		to_state == "Active"
+		and doc.privilege_status == SUSPENDED
+		and not doc.privileges_suspended_until  # a violation's suspension runs to its date
+	):
+		set_privilege_status(doc, ACTIVE, _("the KOL is Active again"))
+
+
+def lift_expired_suspensions(today=None) -> int:
+	"""Daily: a violation's suspension ends on its date (Dormant KOLs stay suspended)."""
+	today = getdate(today or nowdate())
+	names = frappe.get_all(
+		"KOL",
+		filters=[
+			["privilege_status", "=", SUSPENDED],
+			["privileges_suspended_until", "is", "set"],  # a missing date would compare as 0001-01-01
+			["privileges_suspended_until", "<", today],
+		],
+		pluck="name",
+	)
+	from kol_crm.kol_crm.jobs import for_each
+
+	def lift(name):
+		kol = frappe.get_doc("KOL", name)
+		if kol.workflow_state == "Dormant":
+			set_privilege_status(kol, SUSPENDED, _("the KOL is Dormant"))
+		else:
+			set_privilege_status(kol, ACTIVE, _("the suspension ended"))
+		kol.flags.ignore_permissions = True  # the system ends the suspension
+		kol.save()
+
+	return len(for_each(names, lift, _("Ending the suspension of {0} failed")))
+
+
+# ------------------------------------------------------------------ history
+
+
+def log_changes(doc) -> None:
+	"""KOL.on_update: a KOL Tier Change record and timeline comments."""
+	before = doc.get_doc_before_save()
+	old_tier = before.tier if before else None
+	if (old_tier or None) != (doc.tier or None):
+		frappe.get_doc(
+			{
+				"doctype": "KOL Tier Change",
+				"kol": doc.name,
+				"changed_on": now_datetime(),
+				"changed_by": frappe.session.user,
+				"from_tier": old_tier,
+				"to_tier": doc.tier,
+				"overall_score": doc.score_overall,
+				"pinned": doc.tier_pinned,
+				"reason": doc.tier_pin_reason if doc.tier_pinned else doc.tier_reason,
+			}
+		).insert(ignore_permissions=True)  # a log written by the system
+		doc.add_comment(
+			"Info",
+			_("Tier changed from {0} to {1}: {2}").format(
+				old_tier or _("none"), doc.tier or _("none"), doc.tier_reason or ""
+			),
+		)
+	if doc.flags.privilege_log:
+		doc.add_comment("Info", doc.flags.privilege_log)
+		doc.flags.privilege_log = None
+
+
+def delete_kol_logs(doc, method=None) -> None:
+	"""doc_events (KOL.on_trash): a deleted KOL takes its tier history and reminder keys with it."""
+	frappe.db.delete("KOL Tier Change", {"kol": doc.name})
+	frappe.db.delete("KOL Reminder", {"kol": doc.name})

@@ -1,0 +1,14 @@
+"""Give KOLs that existed before scoring their scores, tier, privileges and explanation."""
+
+import frappe
+
+from kol_crm.kol_crm import scoring
+
+INLINE_LIMIT = 2000  # larger programmes are rescored by a background job instead of blocking migrate
+
+
+def execute():
+	if frappe.db.count("KOL") <= INLINE_LIMIT:
+		scoring.recompute_all(commit=False)
+	else:
+		scoring.enqueue_recompute()

@@ -1,0 +1,20 @@
+"""Scheduler entry points (thin): the logic lives in kol_crm.kol_crm.*."""
+
+from kol_crm.kol_crm import reminders, reviews, scoring, tiers
+
+
+def daily() -> None:
+	tiers.lift_expired_suspensions()
+	reviews.run_inactivity_review()
+	reminders.run_follow_ups()
+	reminders.run_occasion_reminders()
+
+
+def nightly_scores() -> None:
+	scoring.recompute_all()
+
+
+def send_sequence_steps() -> None:
+	from kol_crm.kol_crm import sequences
+
+	sequences.send_due_steps()

@@ -1,0 +1,45 @@
+"""The benchmark (kol_crm.benchmarks) end to end at a tiny size, inside the test's transaction."""
+
+import frappe
+
+from kol_crm import benchmarks
+
+
+def test_benchmark_generates_a_programme_and_times_every_report_and_list():
+	result = benchmarks.run(
+		kols=200, operators=2, repeat=1, compare_rows=100, commit=False, quiet=True, output=None
+	)
+	size = result["size"]
+	assert size == {"kols": 200, "interactions": 2000, "proposals": 100, "partnerships": 20}
+	tables = result["generator"]["tables"]
+	assert tables["KOL"]["rows"] == 200
+	assert tables["KOL Interaction"]["rows"] == 2000
+	assert tables["KOL Proposal"]["rows"] == 100
+	assert tables["KOL Partnership"]["rows"] <= 20
+	assert frappe.db.count("KOL", {"name": ("like", benchmarks.PREFIX + "%")}) == 200
+	assert frappe.db.count("KOL Interaction", {"kol": ("like", benchmarks.PREFIX + "%")}) == 2000
+	assert result["bulk_insert_comparison"]["rows"] == 100
+	assert result["generator"]["rows_per_second_insert"] > 0
+
+	names = {case[0] for case in benchmarks.CASES}
+	assert {(t["name"], t["as"]) for t in result["timings"]} == {
+		(name, role) for name in names for role in ("manager", "operator")
+	}
+	for timing in result["timings"]:
+		assert timing["median_ms"] > 0 and timing["optimal_sql_ms"] > 0 and timing["ratio"]
+
+	# the generated programme is a real one: the reports see it, an operator only their share
+	from kol_crm.kol_crm.report.kol_tier_pyramid import kol_tier_pyramid
+
+	assert "System Manager" not in frappe.get_roles("bench.operator0@kol-bench.example")
+	frappe.set_user("bench.manager@kol-bench.example")
+	all_rows = kol_tier_pyramid.execute({"include_closed": 1, "category": "Bench Domain 1"})[1]
+	frappe.set_user("bench.operator0@kol-bench.example")
+	own_rows = kol_tier_pyramid.execute({"include_closed": 1, "category": "Bench Domain 1"})[1]
+	frappe.set_user("Administrator")
+	total = sum(r["kols"] for r in all_rows if r["indent"] == 0)
+	own = sum(r["kols"] for r in own_rows if r["indent"] == 0)
+	in_domain = frappe.db.count(
+		"KOL", {"name": ("like", benchmarks.PREFIX + "%"), "category": ("like", "Bench Niche 1.%")}
+	)
+	assert total >= in_domain > own > 0
