@@ -115,7 +115,10 @@ ensure_bench() {
 		local args=(init "$KOL_BENCH_DIR" --frappe-branch "$FRAPPE_BRANCH" --python "$(pick_python)" --skip-redis-config-generation)
 		[ -n "${FRAPPE_PATH:-}" ] && args+=(--frappe-path "$FRAPPE_PATH")
 		log "bench ${args[*]}"
-		(cd "$(bench_home)" && as_user bench "${args[@]}")
+		if ! (cd "$(bench_home)" && as_user bench "${args[@]}" </dev/null); then
+			as_user rm -rf "$KOL_BENCH_DIR"  # made by this failed init: leave nothing half-built
+			die "bench init failed (see above); nothing was left in $KOL_BENCH_DIR"
+		fi
 	fi
 	# Frappe v15's dependencies still import pkg_resources, gone in setuptools 81.
 	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import pkg_resources' >/dev/null 2>&1; then
