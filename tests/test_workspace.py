@@ -148,3 +148,21 @@ def test_cards_and_charts_count_only_the_operators_own_kols():
 	assert series_delta(new_before, f.OPERATOR_A, "New KOLs per Week by Path") == [1, 0]
 	assert series_delta(calls_before, f.MANAGER, "KOL Interactions per Week") == [1]
 	assert series_delta(calls_before, f.OPERATOR_A, "KOL Interactions per Week") == [0]
+
+
+def test_every_workspace_block_points_at_a_row_the_desk_can_render():
+	"""The desk finds a block's card, chart or shortcut by the row's label: a mismatch renders nothing."""
+	import json
+
+	ws = frappe.get_doc("Workspace", "KOL CRM")
+	rows = {
+		"number_card": ({r.label for r in ws.number_cards}, "number_card_name"),
+		"chart": ({r.label for r in ws.charts}, "chart_name"),
+		"shortcut": ({r.label for r in ws.shortcuts}, "shortcut_name"),
+		"card": ({r.label for r in ws.links if r.type == "Card Break"}, "card_name"),
+	}
+	blocks = [b for b in json.loads(ws.content) if b["type"] in rows]
+	assert len([b for b in blocks if b["type"] == "number_card"]) == 5
+	for block in blocks:
+		labels, key = rows[block["type"]]
+		assert block["data"][key] in labels, block
