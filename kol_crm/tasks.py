@@ -1,9 +1,10 @@
 """Scheduler entry points (thin): the logic lives in kol_crm.kol_crm.*."""
 
-from kol_crm.kol_crm import reminders, reviews, scoring, tiers
+from kol_crm.kol_crm import reminders, reporting, reviews, scoring, tiers
 
 
 def daily() -> None:
+	reporting.use_prepared_reports()
 	tiers.lift_expired_suspensions()
 	reviews.run_inactivity_review()
 	reminders.run_follow_ups()

@@ -455,3 +455,14 @@ def test_report_runs_through_the_desk_api_for_each_role(programme, report):
 		result = run_report(title, filters={"category": programme.domain}, ignore_prepared_report=True)
 		assert "result" in result and "columns" in result
 	frappe.set_user("Administrator")
+
+
+def test_large_programmes_get_the_pipeline_as_a_prepared_report():
+	from kol_crm.kol_crm.reporting import use_prepared_reports
+
+	frappe.db.set_value("Report", "KOL Pipeline", "prepared_report", 0)
+	assert use_prepared_reports(threshold=10**9) is False
+	assert not frappe.db.get_value("Report", "KOL Pipeline", "prepared_report")
+	f.make_kol()
+	assert use_prepared_reports(threshold=0) is True
+	assert frappe.db.get_value("Report", "KOL Pipeline", "prepared_report") == 1

@@ -126,3 +126,19 @@ def per(amount, count, digits: int = 2) -> float | None:
 
 def today():
 	return getdate(nowdate())
+
+
+# KOL Pipeline reads every state change in the version history: about 1.5 s at 100,000 KOLs
+# (kol_crm.benchmarks). Above this many KOLs it runs as a prepared report, in the background.
+PREPARED_PIPELINE_ABOVE = 20_000
+
+
+def use_prepared_reports(threshold: int = PREPARED_PIPELINE_ABOVE) -> bool:
+	"""Daily: switch KOL Pipeline to a prepared report once the programme is large.
+
+	Never switches it back off: a manager may have chosen it for a smaller programme."""
+	if frappe.db.count("KOL") <= threshold:
+		return False
+	if not frappe.db.get_value("Report", "KOL Pipeline", "prepared_report"):
+		frappe.db.set_value("Report", "KOL Pipeline", "prepared_report", 1)
+	return True
