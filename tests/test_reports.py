@@ -466,3 +466,24 @@ def test_large_programmes_get_the_pipeline_as_a_prepared_report():
 	f.make_kol()
 	assert use_prepared_reports(threshold=0) is True
 	assert frappe.db.get_value("Report", "KOL Pipeline", "prepared_report") == 1
+
+
+@pytest.mark.parametrize(
+	"report",
+	[
+		"KOL Pipeline",
+		"KOL Tier Pyramid",
+		"KOL Follow-up Due",
+		"KOL Partnership Performance",
+		"KOL Proposal Outcomes",
+		"KOL Operator Activity",
+		"Inactive KOLs",
+	],
+)
+def test_report_scripts_served_to_the_desk_carry_the_shared_filters(report):
+	from frappe.desk.query_report import get_script
+
+	script = get_script(report)["script"]
+	assert "{% include" not in script
+	assert "function kol_crm_report_filters" in script
+	assert f'frappe.query_reports["{report}"]' in script
