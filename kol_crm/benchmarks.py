@@ -39,7 +39,7 @@ from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows
 from kol_crm.kol_crm.reporting import FUNNEL
-from kol_crm.permissions import _assign_pattern
+from kol_crm.permissions import assign_pattern
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
 
 PREFIX = "KOLB-"
@@ -544,7 +544,7 @@ def own(user: str | None, alias: str = "k") -> tuple[str, dict]:
 		return "1=1", {}
 	return f"({alias}.operator = %(user)s or {alias}._assign like %(pattern)s)", {
 		"user": user,
-		"pattern": _assign_pattern(user),
+		"pattern": assign_pattern(user),
 	}
 
 

@@ -119,6 +119,7 @@ doc_events = {
 		"validate": "kol_crm.kol_crm.violations.validate_partnership_rules",
 	},
 	"ToDo": {
+		"validate": "kol_crm.permissions.validate_todo",
 		"after_insert": "kol_crm.kol_crm.assignment.set_operator_from_assignment_rule",
 	},
 }
@@ -129,28 +130,42 @@ scheduler_events = {
 	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
 }
 
+# One permission model (kol_crm/permissions.py): KOLs, the records that hang off a KOL,
+# operators' own imports, and every child table of these (rows follow their parent).
+_LINKED = (
+	"KOL Proposal",
+	"KOL Partnership",
+	"KOL Interaction",
+	"KOL Tier Change",
+	"KOL Reminder",
+	"KOL Violation",
+	"KOL Sequence Enrollment",
+	"KOL Sequence Send",
+	"KOL Application",
+)
+_CHILDREN = (
+	"KOL Platform Account",
+	"KOL Occasion",
+	"KOL Privilege",
+	"KOL Deliverable",
+	"KOL Benefit",
+	"KOL Negotiation Round",
+	"KOL Partnership Rule",
+	"KOL Application Platform",
+	"KOL Candidate Import Row",
+)
+
 permission_query_conditions = {
 	"KOL": "kol_crm.permissions.kol_query_conditions",
-	"KOL Proposal": "kol_crm.permissions.linked_query_conditions",
-	"KOL Partnership": "kol_crm.permissions.linked_query_conditions",
-	"KOL Interaction": "kol_crm.permissions.linked_query_conditions",
-	"KOL Tier Change": "kol_crm.permissions.linked_query_conditions",
-	"KOL Reminder": "kol_crm.permissions.linked_query_conditions",
-	"KOL Violation": "kol_crm.permissions.linked_query_conditions",
-	"KOL Sequence Enrollment": "kol_crm.permissions.linked_query_conditions",
-	"KOL Sequence Send": "kol_crm.permissions.linked_query_conditions",
+	"KOL Candidate Import": "kol_crm.permissions.own_record_query_conditions",
+	**{dt: "kol_crm.permissions.linked_query_conditions" for dt in _LINKED},
+	**{dt: "kol_crm.permissions.child_query_conditions" for dt in _CHILDREN},
 }
 
 has_permission = {
 	"KOL": "kol_crm.permissions.has_kol_permission",
-	"KOL Proposal": "kol_crm.permissions.has_linked_permission",
-	"KOL Partnership": "kol_crm.permissions.has_linked_permission",
-	"KOL Interaction": "kol_crm.permissions.has_linked_permission",
-	"KOL Tier Change": "kol_crm.permissions.has_linked_permission",
-	"KOL Reminder": "kol_crm.permissions.has_linked_permission",
-	"KOL Violation": "kol_crm.permissions.has_linked_permission",
-	"KOL Sequence Enrollment": "kol_crm.permissions.has_linked_permission",
-	"KOL Sequence Send": "kol_crm.permissions.has_linked_permission",
+	"KOL Candidate Import": "kol_crm.permissions.has_own_record_permission",
+	**{dt: "kol_crm.permissions.has_linked_permission" for dt in _LINKED},
 }
 
 # kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes

@@ -1,18 +1,35 @@
-"""Row-level access for KOL data, used by every read path (desk, REST, reports, search, export).
+"""The permission model of kol_crm, written once. Every hook and override calls into it.
 
-- KOL Manager (and System Manager): every KOL.
-- KOL Analyst: reads every KOL; personal fields are permlevel 1, which analysts lack.
-- KOL Operator: only KOLs they own (``operator``) or are assigned to (``_assign``), and the
-  proposals, partnerships and interactions of those KOLs.
+Roles:
+- KOL Manager (and System Manager, Administrator): every record.
+- KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
+- KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
+  record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
+  reminders, violations, sequence enrollments and sends, applications, and the child rows of
+  all of these. Candidate imports: only their own.
 
-``permission_query_conditions`` filters lists; ``has_permission`` guards single documents.
+Rules:
+- Every decision is made on **stored** values (what the database holds), never on the document
+  being saved: an operator who PUTs ``{"operator": "<me>"}`` on another operator's KOL, sends
+  ``_assign``, or re-points a proposal's ``kol`` is refused, because the stored KOL is not theirs.
+- Changing a KOL's ``operator`` is a manager's action (``validate_kol_write``); ``_assign`` only
+  changes through Frappe's assignment API, which needs write access to the KOL (``validate_todo``).
+- ``permission_query_conditions`` (lists, reports, counts, search, export) and
+  ``has_permission`` (one document) come from the same criterion, ``own_kols_condition``.
 """
 
+import json
+
 import frappe
+from frappe import _
 
 from kol_crm.workflows import ANALYST, MANAGER, OPERATOR
 
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
+READ_PTYPES = frozenset({"read", "select", "report", "export", "print", "email", "share"})
+MODULE = "KOL CRM"
+
+# DocTypes whose rows belong to one KOL through their ``kol`` field
 LINKED_DOCTYPES = (
 	"KOL Proposal",
 	"KOL Partnership",
@@ -22,29 +39,91 @@ LINKED_DOCTYPES = (
 	"KOL Violation",
 	"KOL Sequence Enrollment",
 	"KOL Sequence Send",
+	"KOL Application",
 )
+# DocTypes an operator sees only when they created them
+OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
+# parents whose child rows follow the parent's row rule (child tables have none of their own)
+GUARDED_PARENTS = ("KOL", *LINKED_DOCTYPES, *OWN_RECORD_DOCTYPES)
 
 
-def is_restricted(user: str, ptype: str = "read") -> bool:
+# ------------------------------------------------------------------ who is restricted
+
+
+def is_manager(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(UNRESTRICTED_ROLES & set(frappe.get_roles(user)))
+
+
+def is_restricted(user: str | None = None, ptype: str = "read") -> bool:
 	"""True when ``user`` may only touch their own KOLs for ``ptype``."""
-	if user == "Administrator":
+	user = user or frappe.session.user
+	if is_manager(user):
 		return False
-	roles = set(frappe.get_roles(user))
-	if roles & UNRESTRICTED_ROLES:
-		return False
-	if ptype in ("read", "select", "report", "export", "print") and ANALYST in roles:
+	if ptype in READ_PTYPES and ANALYST in frappe.get_roles(user):
 		return False
 	return True
 
 
-def _assign_pattern(user: str) -> str:
-	# _assign holds a JSON list of users; escape LIKE wildcards in the address itself
+# ------------------------------------------------------------------ the own-KOL criterion
+
+
+def assign_pattern(user: str) -> str:
+	"""LIKE pattern that finds ``user`` in a ``_assign`` JSON list (wildcards in the address escaped)."""
 	escaped = user.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 	return f'%"{escaped}"%'
 
 
 def own_kols_condition(user: str, table: str = "`tabKOL`") -> str:
-	return f"({table}.operator = {frappe.db.escape(user)} or {table}._assign like {frappe.db.escape(_assign_pattern(user))})"
+	return (
+		f"({table}.operator = {frappe.db.escape(user)}"
+		f" or {table}._assign like {frappe.db.escape(assign_pattern(user))})"
+	)
+
+
+def own_kols_criterion(user: str, table=None):
+	"""The same criterion for ``frappe.qb`` queries (reports)."""
+	table = table or frappe.qb.DocType("KOL")
+	return (table.operator == user) | table._assign.like(assign_pattern(user))
+
+
+def owns_kol(kol: str | None, user: str) -> bool:
+	"""Whether the **stored** KOL ``kol`` is owned by or assigned to ``user``."""
+	if not kol:
+		return False
+	values = frappe.db.get_value("KOL", kol, ["operator", "_assign"], as_dict=True)
+	if not values:
+		return False
+	return values.operator == user or user in _assigned(values._assign)
+
+
+def can_access_kol(kol: str | None, user: str | None = None, ptype: str = "read") -> bool:
+	user = user or frappe.session.user
+	if not is_restricted(user, ptype):
+		return True
+	return owns_kol(kol, user)
+
+
+def _assigned(value: str | None) -> list:
+	try:
+		assigned = json.loads(value or "[]")
+	except ValueError:
+		return []
+	return assigned if isinstance(assigned, list) else []
+
+
+def _stored(doc, fieldname: str):
+	"""The value of ``fieldname`` as stored, or None for a document not saved yet."""
+	if not doc.get("name") or doc.get("__islocal"):
+		return None
+	return frappe.db.get_value(doc.doctype, doc.name, fieldname)
+
+
+def _exists(doc) -> bool:
+	return bool(doc.get("name")) and not doc.get("__islocal") and frappe.db.exists(doc.doctype, doc.name)
+
+
+# ------------------------------------------------------------------ permission_query_conditions
 
 
 def kol_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -58,35 +137,101 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 	user = user or frappe.session.user
 	if not is_restricted(user) or doctype not in LINKED_DOCTYPES:
 		return ""
-	return f"`tab{doctype}`.kol in (select `tabKOL`.name from `tabKOL` where {own_kols_condition(user)})"
+	return f"`tab{doctype}`.kol in ({_own_kol_names_sql(user)})"
 
 
-def can_access_kol(kol: str | None, user: str, ptype: str = "read") -> bool:
-	if not is_restricted(user, ptype):
-		return True
-	if not kol:
-		return False
-	values = frappe.db.get_value("KOL", kol, ["operator", "_assign"], as_dict=True)
-	if not values:
-		return False
-	return values.operator == user or user in frappe.parse_json(values._assign or "[]")
+def own_record_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted(user) or doctype not in OWN_RECORD_DOCTYPES:
+		return ""
+	return f"`tab{doctype}`.owner = {frappe.db.escape(user)}"
+
+
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Child rows follow their parent: a row of a guarded parent only when the parent is readable."""
+	user = user or frappe.session.user
+	if not is_restricted(user) or not doctype:
+		return ""
+	table = f"`tab{doctype}`"
+	parts = []
+	for parent in child_parents(doctype):
+		condition = parent_query_conditions(parent, user)
+		if condition is None:
+			continue
+		escaped = frappe.db.escape(parent)
+		if condition:
+			parts.append(
+				f"({table}.parenttype = {escaped} and {table}.parent in"
+				f" (select `tab{parent}`.name from `tab{parent}` where {condition}))"
+			)
+		else:
+			parts.append(f"{table}.parenttype = {escaped}")
+	return "(" + " or ".join(parts) + ")" if parts else "1=0"
+
+
+def parent_query_conditions(parent: str, user: str) -> str | None:
+	"""Row rule of ``parent`` for ``user``: "" for every row, None for a parent the user can't read."""
+	if parent == "KOL":
+		return own_kols_condition(user)
+	if parent in LINKED_DOCTYPES:
+		return linked_query_conditions(user, parent)
+	if parent in OWN_RECORD_DOCTYPES:
+		return own_record_query_conditions(user, parent)
+	return "" if frappe.has_permission(parent, "read", user=user) else None
+
+
+def child_parents(child: str) -> list[str]:
+	"""DocTypes of this app that hold ``child`` in a Table field."""
+	if not getattr(frappe.local, "kol_crm_child_parents", None):
+		parents: dict[str, list[str]] = {}
+		for doctype in frappe.get_all("DocType", filters={"module": MODULE, "istable": 0}, pluck="name"):
+			for df in frappe.get_meta(doctype).get_table_fields():
+				parents.setdefault(df.options, []).append(doctype)
+		frappe.local.kol_crm_child_parents = parents
+	return sorted(frappe.local.kol_crm_child_parents.get(child, []))
+
+
+def _own_kol_names_sql(user: str) -> str:
+	return f"select `tabKOL`.name from `tabKOL` where {own_kols_condition(user)}"
+
+
+# ------------------------------------------------------------------ has_permission
 
 
 def has_kol_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	if doc.is_new() or not is_restricted(user, ptype or "read"):
+	ptype = ptype or "read"
+	if not is_restricted(user, ptype):
 		return True
-	return doc.get("operator") == user or user in frappe.parse_json(doc.get("_assign") or "[]")
+	if not _exists(doc):
+		return True  # a new KOL: validate_kol_write decides who it may belong to
+	return owns_kol(doc.name, user)
 
 
 def has_linked_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	"""Proposals, partnerships and interactions follow their KOL, new ones included."""
+	"""Records that hang off a KOL follow it: the stored KOL and the KOL being set must both be the user's."""
+	user = user or frappe.session.user
+	ptype = ptype or "read"
+	if not is_restricted(user, ptype):
+		return True
+	stored = _stored(doc, "kol") if _exists(doc) else None
+	if _exists(doc) and not owns_kol(stored, user):
+		return False
+	new = doc.get("kol")
+	if new and new != stored and not owns_kol(new, user):
+		return False
+	if not _exists(doc) and not new:
+		return True  # a blank new record (a mapped doc being built): checked again once it has a KOL
+	return True
+
+
+def has_own_record_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	if not is_restricted(user, ptype or "read"):
 		return True
-	if doc.is_new() and not doc.get("kol"):
-		return True  # a blank new record (e.g. a mapped doc being built); checked again once it has a KOL
-	return can_access_kol(doc.get("kol"), user, ptype or "read")
+	if not _exists(doc):
+		return True
+	return _stored(doc, "owner") == user
 
 
 def has_app_permission() -> bool:
@@ -94,3 +239,97 @@ def has_app_permission() -> bool:
 	return (
 		bool(roles & {MANAGER, OPERATOR, ANALYST, "System Manager"}) or frappe.session.user == "Administrator"
 	)
+
+
+# ------------------------------------------------------------------ write rules
+
+
+def validate_kol_write(doc) -> None:
+	"""Called from KOL.validate: an operator can neither take nor give away a KOL by editing fields.
+
+	- ``operator`` changes only by a manager; a restricted user creates KOLs they own.
+	- ``_assign`` is never written through a save (Frappe's assignment API maintains it).
+	"""
+	user = frappe.session.user
+	stored = (
+		frappe.db.get_value("KOL", doc.name, ["operator", "_assign"], as_dict=True) if _exists(doc) else None
+	)
+	if stored is not None:
+		doc.set("_assign", stored._assign)
+	if doc.flags.ignore_permissions or not is_restricted(user, "write"):
+		return
+	if stored is None:
+		if doc.operator and doc.operator != user:
+			frappe.throw(
+				_("You can only create KOLs that you own; a KOL Manager assigns KOLs to other operators."),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+		return
+	if (doc.operator or None) != (stored.operator or None):
+		frappe.throw(
+			_("Only a KOL Manager can change the operator of a KOL."),
+			frappe.PermissionError,
+			title=_("Not permitted"),
+		)
+
+
+def guarded_doctypes() -> set[str]:
+	"""DocTypes whose rows are private to their KOL (or creator), child tables included."""
+	children = {df.options for parent in GUARDED_PARENTS for df in frappe.get_meta(parent).get_table_fields()}
+	return {*GUARDED_PARENTS, *children}
+
+
+def validate_todo(todo, method=None) -> None:
+	"""doc_events (ToDo.validate): assigning (and so widening ``_assign``) needs write access.
+
+	Any user may insert a ToDo, and Frappe copies its user into the referenced document's
+	``_assign``, which grants access to a KOL. For kol_crm's records the session user must be
+	able to write the referenced record (stored values), or the ToDo must come from an
+	Assignment Rule that would assign this record to this user now.
+	"""
+	if todo.reference_type not in GUARDED_PARENTS or not todo.reference_name:
+		return
+	if not (todo.is_new() or _todo_reference_changed(todo)):
+		return
+	user = frappe.session.user
+	if not is_restricted(user, "write"):
+		return
+	if todo.assignment_rule and _rule_assigns(todo):
+		return
+	if not frappe.db.exists(todo.reference_type, todo.reference_name) or not frappe.has_permission(
+		todo.reference_type, "write", todo.reference_name, user=user
+	):
+		frappe.throw(
+			_("You can only assign {0} records that you may edit.").format(_(todo.reference_type)),
+			frappe.PermissionError,
+			title=_("Not permitted"),
+		)
+
+
+def _todo_reference_changed(todo) -> bool:
+	before = todo.get_doc_before_save()
+	if not before:
+		return True
+	return any(
+		before.get(f) != todo.get(f) for f in ("reference_type", "reference_name", "allocated_to", "status")
+	)
+
+
+def _rule_assigns(todo) -> bool:
+	"""The Assignment Rule named on the ToDo is enabled, has this user and applies to the stored record."""
+	rule = frappe.db.get_value(
+		"Assignment Rule", todo.assignment_rule, ["document_type", "disabled"], as_dict=True
+	)
+	if not rule or rule.disabled or rule.document_type != todo.reference_type:
+		return False
+	users = frappe.get_all("Assignment Rule User", filters={"parent": todo.assignment_rule}, pluck="user")
+	if todo.allocated_to not in users:
+		return False
+	rule_doc = frappe.get_cached_doc("Assignment Rule", todo.assignment_rule)
+	stored = frappe.get_doc(todo.reference_type, todo.reference_name)
+	return bool(rule_doc.safe_eval("assign_condition", stored))
+
+
+def doctype_is_guarded(doctype: str) -> bool:
+	return doctype in guarded_doctypes()

@@ -15,7 +15,7 @@ from frappe.query_builder import Criterion
 from frappe.utils import add_days, getdate, nowdate
 from pypika.terms import CustomFunction
 
-from kol_crm.permissions import _assign_pattern, is_restricted
+from kol_crm.permissions import assign_pattern, is_restricted
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, EXTERNAL_STATES, INTERNAL, INTERNAL_STATES
 
 CLOSED_STATES = ("Declined", "Dropped", "Offboarded")
@@ -49,7 +49,7 @@ def own_kol_criteria(kol, user: str | None = None) -> list:
 	user = user or frappe.session.user
 	if not is_restricted(user):
 		return []
-	return [(kol.operator == user) | kol._assign.like(_assign_pattern(user))]
+	return [(kol.operator == user) | kol._assign.like(assign_pattern(user))]
 
 
 def category_and_descendants(category: str) -> list[str]:

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from kol_crm import permissions
 from kol_crm.kol_crm import pacing, reminders, reviews, scoring, screening, tiers
 from kol_crm.kol_crm import validation as v
 from kol_crm.kol_crm.dedupe import find_duplicates
@@ -110,6 +111,7 @@ class KOL(Document):
 		self.set_default_operator()
 
 	def validate(self):
+		permissions.validate_kol_write(self)
 		self.validate_contact_fields()
 		self.validate_platform_accounts()
 		self.set_total_followers()

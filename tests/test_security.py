@@ -1,0 +1,299 @@
+"""Issue 9: each kind of hole has a test named for it (test_holeN_...).
+
+Write paths are tried as operator A on operator B's records, in process and over HTTP; the read
+paths of every endpoint are in test_security_matrix.py and the expression fuzz in
+test_security_fuzz.py.
+"""
+
+import json
+
+import frappe
+import pytest
+from frappe.desk.form.assign_to import add as assign_to
+
+from tests import factories as f
+from tests.api import ApiSession
+
+
+@pytest.fixture(scope="module")
+def b_records():
+	"""Committed records of operator B (HTTP requests read them on their own connection)."""
+	frappe.set_user("Administrator")
+	kol = f.make_kol(
+		operator=f.OPERATOR_B, phone=f.unique_phone(), wechat="wx_" + frappe.generate_hash(length=8)
+	)
+	mine = f.make_kol(operator=f.OPERATOR_A)
+	proposal = f.make_proposal(kol.name)
+	interaction = frappe.get_doc(
+		{"doctype": "KOL Interaction", "kol": kol.name, "interaction_type": "Call", "summary": "B's call"}
+	).insert()
+	frappe.db.commit()
+	yield frappe._dict(kol=kol, mine=mine, proposal=proposal, interaction=interaction)
+	frappe.set_user("Administrator")
+	for doctype in ("ToDo",):
+		for name in frappe.get_all(
+			doctype, filters={"reference_name": ["in", [kol.name, mine.name]]}, pluck="name"
+		):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for doc in (interaction, proposal, kol, mine):
+		frappe.delete_doc(doc.doctype, doc.name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def _stored(doctype, name, *fields):
+	return frappe.db.get_value(doctype, name, list(fields), as_dict=True)
+
+
+# ------------------------------------------------ 2. decided on the stored document
+
+
+def test_hole2_operator_cannot_take_a_kol_by_setting_operator(b_records):
+	frappe.set_user(f.OPERATOR_A)
+	doc = frappe.get_doc("KOL", b_records.kol.name)
+	doc.operator = f.OPERATOR_A
+	frappe.flags.error_message = None
+	with pytest.raises(frappe.PermissionError):
+		doc.save()
+	assert frappe.flags.error_message.startswith("Insufficient Permission for KOL")
+	frappe.set_user("Administrator")
+	assert _stored("KOL", b_records.kol.name, "operator").operator == f.OPERATOR_B
+
+
+def test_hole2_rest_put_operator_or_assign_on_anothers_kol_is_refused(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	for payload in ({"operator": f.OPERATOR_A}, {"_assign": json.dumps([f.OPERATOR_A])}):
+		response = session.request("PUT", f"/api/resource/KOL/{b_records.kol.name}", json=payload)
+		assert response.status_code == 403, response.get_data(as_text=True)
+	stored = _stored("KOL", b_records.kol.name, "operator", "_assign")
+	assert stored.operator == f.OPERATOR_B
+	assert f.OPERATOR_A not in (stored._assign or "")
+
+
+def test_hole2_operator_cannot_give_away_own_kol():
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(f.OPERATOR_A)
+	doc = frappe.get_doc("KOL", kol.name)
+	doc.operator = f.OPERATOR_B
+	with pytest.raises(frappe.PermissionError, match="Only a KOL Manager can change the operator"):
+		doc.save()
+	# nor create one in another operator's name
+	with pytest.raises(frappe.PermissionError, match="You can only create KOLs that you own"):
+		f.make_kol(operator=f.OPERATOR_B)
+
+
+def test_hole2_manager_may_reassign_a_kol():
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(f.MANAGER)
+	doc = frappe.get_doc("KOL", kol.name)
+	doc.operator = f.OPERATOR_B
+	doc.save()
+	assert _stored("KOL", kol.name, "operator").operator == f.OPERATOR_B
+
+
+def test_hole2_assign_sent_in_a_save_is_ignored():
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(f.OPERATOR_A)
+	doc = frappe.get_doc("KOL", kol.name)
+	doc.set("_assign", json.dumps([f.OPERATOR_B]))
+	doc.save()
+	assert _stored("KOL", kol.name, "_assign")._assign in (None, "", "[]")
+
+
+def test_hole2_bulk_update_cannot_take_kols(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.post(
+		"/api/method/frappe.desk.doctype.bulk_update.bulk_update.submit_cancel_or_update_docs",
+		data={
+			"doctype": "KOL",
+			"action": "update",
+			"docnames": json.dumps([b_records.kol.name]),
+			"data": json.dumps({"operator": f.OPERATOR_A}),
+		},
+	)
+	assert response.status_code in (200, 403, 417), response.get_data(as_text=True)
+	assert _stored("KOL", b_records.kol.name, "operator").operator == f.OPERATOR_B
+
+
+def test_hole2_relinking_a_record_to_or_from_anothers_kol_is_refused(b_records):
+	frappe.set_user(f.OPERATOR_A)
+	# take B's interaction by pointing it at my KOL
+	doc = frappe.get_doc("KOL Interaction", b_records.interaction.name)
+	doc.kol = b_records.mine.name
+	with pytest.raises(frappe.PermissionError):
+		doc.save()
+	# push my interaction onto B's KOL
+	own = frappe.get_doc(
+		{"doctype": "KOL Interaction", "kol": b_records.mine.name, "interaction_type": "Call", "summary": "x"}
+	).insert()
+	own.kol = b_records.kol.name
+	with pytest.raises(frappe.PermissionError):
+		own.save()
+	frappe.set_user("Administrator")
+	assert _stored("KOL Interaction", b_records.interaction.name, "kol").kol == b_records.kol.name
+	assert _stored("KOL Interaction", own.name, "kol").kol == b_records.mine.name
+
+
+def test_hole2_rest_put_kol_on_anothers_proposal_is_refused(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.request(
+		"PUT", f"/api/resource/KOL Proposal/{b_records.proposal.name}", json={"kol": b_records.mine.name}
+	)
+	assert response.status_code == 403
+	assert _stored("KOL Proposal", b_records.proposal.name, "kol").kol == b_records.kol.name
+
+
+# ------------------------------------------------ 3. self-assignment
+
+
+def test_hole3_todo_insert_cannot_assign_anothers_kol(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.post(
+		"/api/resource/ToDo",
+		json={
+			"allocated_to": f.OPERATOR_A,
+			"reference_type": "KOL",
+			"reference_name": b_records.kol.name,
+			"description": "mine now",
+			"assignment_rule": "KOL Operator Round Robin",
+		},
+	)
+	assert response.status_code == 403, response.get_data(as_text=True)
+	stored = _stored("KOL", b_records.kol.name, "operator", "_assign")
+	assert stored.operator == f.OPERATOR_B
+	assert f.OPERATOR_A not in (stored._assign or "")
+
+
+def test_hole3_assign_to_api_needs_write_access(b_records):
+	# an analyst reads every KOL, but may not hand one to an operator
+	session = ApiSession(f.ANALYST, f.PASSWORD)
+	response = session.post(
+		"/api/method/frappe.desk.form.assign_to.add",
+		data={"doctype": "KOL", "name": b_records.kol.name, "assign_to": json.dumps([f.OPERATOR_A])},
+	)
+	assert response.status_code == 403, response.get_data(as_text=True)
+	assert f.OPERATOR_A not in (_stored("KOL", b_records.kol.name, "_assign")._assign or "")
+
+
+def test_hole3_repointing_own_todo_at_anothers_kol_is_refused(b_records):
+	frappe.set_user(f.OPERATOR_A)
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": f.OPERATOR_A,
+			"reference_type": "KOL",
+			"reference_name": b_records.mine.name,
+			"description": "follow up",
+		}
+	).insert()
+	todo.reference_name = b_records.kol.name
+	with pytest.raises(frappe.PermissionError, match="You can only assign KOL records that you may edit"):
+		todo.save()
+
+
+def test_hole3_operator_may_still_assign_own_kol():
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(f.OPERATOR_A)
+	assign_to({"doctype": "KOL", "name": kol.name, "assign_to": [f.OPERATOR_B]})
+	assert f.OPERATOR_B in json.loads(_stored("KOL", kol.name, "_assign")._assign)
+
+
+def test_hole3_assignment_rule_todo_for_an_owned_kol_is_refused(b_records):
+	rule = frappe.get_doc("Assignment Rule", "KOL Operator Round Robin")
+	rule.disabled = 0
+	rule.set("users", [{"user": f.OPERATOR_A}])
+	rule.flags.ignore_permissions = True
+	rule.save()
+	frappe.set_user(f.OPERATOR_A)
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": f.OPERATOR_A,
+			"reference_type": "KOL",
+			"reference_name": b_records.kol.name,
+			"assignment_rule": "KOL Operator Round Robin",
+			"description": "round robin",
+		}
+	)
+	with pytest.raises(frappe.PermissionError, match="You can only assign KOL records"):
+		todo.insert(ignore_permissions=True)
+
+
+# ------------------------------------------------ 6. child tables and records with no row rule
+
+
+@pytest.mark.parametrize(
+	"child,parent",
+	[
+		("KOL Platform Account", "KOL"),
+		("KOL Deliverable", "KOL Proposal"),
+		("KOL Benefit", "KOL Proposal"),
+	],
+)
+def test_hole6_child_rows_follow_their_parents_row_rule(b_records, child, parent):
+	parent_name = b_records.kol.name if parent == "KOL" else b_records.proposal.name
+	frappe.set_user(f.OPERATOR_A)
+	rows = frappe.get_list(
+		child, filters={"parent": parent_name}, fields=["name"], parent_doctype=parent, limit_page_length=0
+	)
+	assert rows == []
+	frappe.set_user(f.MANAGER)
+	rows = frappe.get_list(
+		child, filters={"parent": parent_name}, fields=["name"], parent_doctype=parent, limit_page_length=0
+	)
+	assert len(rows) >= 1
+
+
+def test_hole6_rest_child_table_list_hides_anothers_rows(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	handle = b_records.kol.platform_accounts[0].handle
+	response = session.get(
+		"/api/resource/KOL Platform Account",
+		query_string={
+			"fields": json.dumps(["name", "handle", "parent"]),
+			"filters": json.dumps({"parent": b_records.kol.name}),
+			"parent": "KOL",
+			"limit_page_length": 0,
+		},
+	)
+	assert handle not in response.get_data(as_text=True)
+
+
+def test_hole6_child_query_conditions_cover_every_child_table():
+	from kol_crm.permissions import guarded_doctypes
+
+	hooks = frappe.get_hooks("permission_query_conditions")
+	missing = sorted(dt for dt in guarded_doctypes() if dt not in hooks)
+	assert missing == []
+
+
+def test_hole6_operator_sees_only_own_candidate_imports():
+	frappe.set_user(f.OPERATOR_B)
+	theirs = frappe.get_doc({"doctype": "KOL Candidate Import"}).insert(ignore_mandatory=True)
+	frappe.set_user(f.OPERATOR_A)
+	assert theirs.name not in frappe.get_list("KOL Candidate Import", pluck="name", limit_page_length=0)
+	assert not frappe.has_permission("KOL Candidate Import", "read", theirs.name)
+	frappe.set_user(f.MANAGER)
+	assert theirs.name in frappe.get_list("KOL Candidate Import", pluck="name", limit_page_length=0)
+
+
+def test_hole6_operator_sees_applications_of_own_kols_only():
+	mine = f.make_kol(operator=f.OPERATOR_A)
+	theirs = f.make_kol(operator=f.OPERATOR_B)
+	apps = {}
+	for kol in (mine, theirs):
+		app = frappe.get_doc(
+			{
+				"doctype": "KOL Application",
+				"applicant_name": "Applicant",
+				"email": f.unique() + "@apply.example",
+				"platforms": [{"platform": "Bilibili", "handle": "@" + f.unique()}],
+			}
+		)
+		app.flags.ignore_permissions = True
+		app.insert()
+		frappe.db.set_value("KOL Application", app.name, "kol", kol.name)
+		apps[kol.name] = app.name
+	frappe.set_user(f.OPERATOR_A)
+	visible = frappe.get_list("KOL Application", pluck="name", limit_page_length=0)
+	assert apps[mine.name] in visible
+	assert apps[theirs.name] not in visible
