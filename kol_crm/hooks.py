@@ -168,7 +168,14 @@ has_permission = {
 	**{dt: "kol_crm.permissions.has_linked_permission" for dt in _LINKED},
 }
 
-# kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes
+# kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL
+# from the client. Each checks its arguments and calls Frappe's own function. See docs/security.md.
 override_whitelisted_methods = {
 	"frappe.client.get_count": "kol_crm.overrides.client.get_count",
+	"frappe.desk.search.search_widget": "kol_crm.overrides.search.search_widget",
+	"frappe.desk.search.search_link": "kol_crm.overrides.search.search_link",
+	"frappe.desk.listview.get_group_by_count": "kol_crm.overrides.listview.get_group_by_count",
+	"frappe.desk.form.load.getdoc": "kol_crm.overrides.form_load.getdoc",
+	"frappe.desk.form.load.get_docinfo": "kol_crm.overrides.form_load.get_docinfo",
+	"frappe.desk.form.load.get_communications": "kol_crm.overrides.form_load.get_communications",
 }

@@ -297,3 +297,280 @@ def test_hole6_operator_sees_applications_of_own_kols_only():
 	visible = frappe.get_list("KOL Application", pluck="name", limit_page_length=0)
 	assert apps[mine.name] in visible
 	assert apps[theirs.name] not in visible
+
+
+# ------------------------------------------------ 1. SQL in filters
+
+
+@pytest.mark.parametrize(
+	"filters",
+	[
+		'"1=1 or 1=1"',
+		'["1=1 or 1=1"]',
+		'[["KOL", "name", "like", "%"], "`tabKOL`.operator is not null or 1=1"]',
+	],
+)
+def test_hole1_get_count_refuses_sql_string_filters(b_records, filters):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.get(
+		"/api/method/frappe.client.get_count", query_string={"doctype": "KOL", "filters": filters}
+	)
+	assert response.status_code == 403, response.get_data(as_text=True)
+	assert "must be conditions on fields, not SQL" in response.get_data(as_text=True)
+
+
+def test_hole1_get_count_still_counts_own_rows(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	names = [b_records.kol.name, b_records.mine.name]
+	response = session.get(
+		"/api/method/frappe.client.get_count",
+		query_string={"doctype": "KOL", "filters": json.dumps({"name": ["in", names]})},
+	)
+	assert session.json(response)["message"] == 1
+
+
+def test_hole1_string_filter_refused_in_get_list_for_every_role():
+	frappe.set_user(f.MANAGER)
+	with pytest.raises(frappe.PermissionError, match="must be conditions on fields, not SQL"):
+		frappe.get_list("KOL", filters=["1=1 or (select 1 from tabSessions limit 1)"])
+
+
+# ------------------------------------------------ 4. search and counting endpoints
+
+
+def test_hole4_search_link_ignore_user_permissions_keeps_the_row_rule(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	for method in ("search_link", "search_widget"):
+		response = session.get(
+			f"/api/method/frappe.desk.search.{method}",
+			query_string={
+				"doctype": "KOL",
+				"txt": "Test KOL",
+				"ignore_user_permissions": 1,
+				"page_length": 500,
+			},
+		)
+		assert response.status_code == 200, response.get_data(as_text=True)
+		body = response.get_data(as_text=True)
+		assert b_records.kol.name not in body
+		assert b_records.mine.name in body
+
+
+def test_hole4_search_link_still_finds_what_core_finds(b_records):
+	session = ApiSession(f.MANAGER, f.PASSWORD)
+	response = session.get(
+		"/api/method/frappe.desk.search.search_link",
+		query_string={"doctype": "KOL", "txt": b_records.kol.kol_name},
+	)
+	assert [row["value"] for row in session.json(response)["message"]] == [b_records.kol.name]
+
+
+def test_hole4_group_by_count_of_assignments_applies_the_row_rule(b_records):
+	frappe.set_user("Administrator")
+	assign_to({"doctype": "KOL", "name": b_records.kol.name, "assign_to": [f.MANAGER_2]})
+	frappe.db.commit()
+	try:
+		session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+		response = session.get(
+			"/api/method/frappe.desk.listview.get_group_by_count",
+			query_string={"doctype": "KOL", "current_filters": "{}", "field": "assigned_to"},
+		)
+		assert response.status_code == 200
+		assert f.MANAGER_2 not in response.get_data(as_text=True)
+		manager = ApiSession(f.MANAGER, f.PASSWORD)
+		rows = manager.json(
+			manager.get(
+				"/api/method/frappe.desk.listview.get_group_by_count",
+				query_string={
+					"doctype": "KOL",
+					"current_filters": json.dumps({"name": b_records.kol.name}),
+					"field": "assigned_to",
+				},
+			)
+		)["message"]
+		assert rows == [{"name": f.MANAGER_2, "count": 1}]
+		# an analyst can't use the assignment counts as an oracle on a personal field
+		analyst = ApiSession(f.ANALYST, f.PASSWORD)
+		response = analyst.get(
+			"/api/method/frappe.desk.listview.get_group_by_count",
+			query_string={
+				"doctype": "KOL",
+				"current_filters": json.dumps({"email": ["like", b_records.kol.email[:3] + "%"]}),
+				"field": "assigned_to",
+			},
+		)
+		assert response.status_code == 403
+	finally:
+		frappe.set_user("Administrator")
+		for name in frappe.get_all(
+			"ToDo", filters={"reference_name": b_records.kol.name, "allocated_to": f.MANAGER_2}, pluck="name"
+		):
+			frappe.delete_doc("ToDo", name, force=True, ignore_permissions=True)
+		frappe.db.set_value("KOL", b_records.kol.name, "_assign", None)
+		frappe.db.commit()
+
+
+def test_hole4_number_card_result_refuses_an_aggregate_of_a_personal_field(b_records):
+	session = ApiSession(f.ANALYST, f.PASSWORD)
+	card = {"function": "Maximum", "aggregate_function_based_on": "email", "document_type": "KOL"}
+	response = session.post(
+		"/api/method/frappe.desk.doctype.number_card.number_card.get_result",
+		data={"doc": json.dumps(card), "filters": json.dumps([["KOL", "name", "=", b_records.kol.name]])},
+	)
+	assert response.status_code == 403
+	assert b_records.kol.email not in response.get_data(as_text=True)
+
+
+def test_hole4_get_value_of_anothers_kol_returns_nothing(b_records):
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.get(
+		"/api/method/frappe.client.get_value",
+		query_string={
+			"doctype": "KOL",
+			"fieldname": json.dumps(["email", "kol_name"]),
+			"filters": b_records.kol.name,
+		},
+	)
+	body = response.get_data(as_text=True)
+	assert b_records.kol.email not in body and b_records.kol.kol_name not in body
+
+
+# ------------------------------------------------ 5. field-level bypasses for analysts
+
+
+@pytest.mark.parametrize(
+	"fields",
+	[
+		["name", "replace(kol_name,kol_name,email) as e"],
+		["name", "EMAIL"],
+		["name", "`tabKOL`.`email` as contact"],
+		["name", "max(email) as m"],
+		["name", "concat(email) as c"],
+	],
+)
+def test_hole5_analyst_field_expressions_refused(b_records, fields):
+	frappe.set_user(f.ANALYST)
+	with pytest.raises(
+		(frappe.PermissionError, frappe.DataError),
+		match=r"not allowed in a query|not permitted to read|restricted",
+	):
+		frappe.get_list("KOL", fields=fields, filters={"name": b_records.kol.name})
+
+
+@pytest.mark.parametrize(
+	"kwargs",
+	[
+		{"filters": [["KOL", "EMAIL", "=", "x"]]},
+		{"filters": {"ifnull(email,'')": ["like", "a%"]}},
+		{"order_by": "EMAIL desc"},
+		{"order_by": "ifnull(email,'') asc"},
+		{"group_by": "`tabKOL`.`email`"},
+		{"or_filters": [["KOL", "phone", "like", "+86%"]]},
+	],
+)
+def test_hole5_analyst_filter_sort_group_variants_refused(b_records, kwargs):
+	frappe.set_user(f.ANALYST)
+	with pytest.raises(frappe.PermissionError, match=r"not allowed in a query|not permitted to filter"):
+		frappe.get_list("KOL", **kwargs)
+
+
+def test_hole5_analyst_plain_personal_fields_are_dropped_not_refused(b_records):
+	frappe.set_user(f.ANALYST)
+	rows = frappe.get_list(
+		"KOL", fields=["name", "email", "`tabKOL`.`phone`"], filters={"name": b_records.kol.name}
+	)
+	assert rows == [{"name": b_records.kol.name}]
+
+
+def test_hole5_version_history_masks_personal_fields_for_analysts(b_records):
+	frappe.set_user("Administrator")
+	kol = frappe.get_doc("KOL", b_records.kol.name)
+	old_email = kol.email
+	kol.email = "changed." + old_email
+	kol.save(ignore_version=False)  # tests skip Version records unless asked
+	frappe.db.commit()
+	try:
+		analyst = ApiSession(f.ANALYST, f.PASSWORD)
+		response = analyst.get(
+			"/api/method/frappe.desk.form.load.getdoc", query_string={"doctype": "KOL", "name": kol.name}
+		)
+		assert response.status_code == 200
+		body = response.get_data(as_text=True)
+		assert old_email not in body and kol.email not in body
+		versions = analyst.json(response)["docinfo"]["versions"]
+		changed = [
+			row for v in versions for row in json.loads(v["data"]).get("changed", []) if row[0] == "email"
+		]
+		assert changed == [["email", "•••", "•••"]]
+		# the owner sees the history as Frappe keeps it
+		operator = ApiSession(f.OPERATOR_B, f.PASSWORD)
+		body = operator.get(
+			"/api/method/frappe.desk.form.load.getdoc", query_string={"doctype": "KOL", "name": kol.name}
+		).get_data(as_text=True)
+		assert old_email in body
+	finally:
+		frappe.db.set_value("KOL", b_records.kol.name, "email", old_email)
+		frappe.db.commit()
+
+
+def test_hole5_email_timeline_masks_addresses_for_analysts(b_records):
+	frappe.set_user("Administrator")
+	comm = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": b_records.kol.email,
+			"recipients": "team@kol-test.example",
+			"subject": "Re: collaboration",
+			"content": f"Reach me at {b_records.kol.phone} or {b_records.kol.email}",
+			"reference_doctype": "KOL",
+			"reference_name": b_records.kol.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	try:
+		analyst = ApiSession(f.ANALYST, f.PASSWORD)
+		for path, params in (
+			("frappe.desk.form.load.getdoc", {"doctype": "KOL", "name": b_records.kol.name}),
+			("frappe.desk.form.load.get_communications", {"doctype": "KOL", "name": b_records.kol.name}),
+		):
+			response = analyst.get(f"/api/method/{path}", query_string=params)
+			assert response.status_code == 200, response.get_data(as_text=True)
+			body = response.get_data(as_text=True)
+			assert "Re: collaboration" in body
+			assert b_records.kol.email not in body and b_records.kol.phone not in body
+	finally:
+		frappe.delete_doc("Communication", comm.name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+# ------------------------------------------------ 10. search_widget filter_fields injection
+
+
+def test_hole10_search_widget_filter_fields_injection_refused():
+	session = ApiSession(f.ANALYST, f.PASSWORD)
+	injected = "name`, (select sid from tabSessions where user='Administrator' limit 1) as `x"
+	for doctype in ("KOL", "KOL Category", "User"):
+		response = session.get(
+			"/api/method/frappe.desk.search.search_widget",
+			query_string={"doctype": doctype, "txt": "", "filter_fields": json.dumps([injected])},
+		)
+		assert response.status_code == 403, response.get_data(as_text=True)
+		assert "is not a field of" in response.get_data(as_text=True)
+
+
+def test_hole10_search_widget_valid_filter_fields_still_work():
+	session = ApiSession(f.ANALYST, f.PASSWORD)
+	response = session.get(
+		"/api/method/frappe.desk.search.search_widget",
+		query_string={
+			"doctype": "KOL Category",
+			"txt": "",
+			"filter_fields": json.dumps(["parent_kol_category"]),
+			"as_dict": 1,
+		},
+	)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	assert isinstance(session.json(response)["message"], list)
