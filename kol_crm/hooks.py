@@ -24,77 +24,9 @@ after_install = "kol_crm.setup.install.after_install"
 after_migrate = "kol_crm.setup.install.after_migrate"
 before_uninstall = "kol_crm.setup.install.before_uninstall"
 
-# Workflow, Workflow State, Workflow Action Master and Role have no module in v15:
-# shipped as filtered fixtures (generated from kol_crm.workflows, see its docstring).
-fixtures = [
-	{"dt": "Role", "filters": [["role_name", "in", ["KOL Manager", "KOL Operator", "KOL Analyst"]]]},
-	{"dt": "Workflow", "filters": [["name", "in", ["KOL Lifecycle", "KOL Proposal Approval"]]]},
-	# round robin of new KOLs to operators; managers add the operators and enable it
-	{"dt": "Assignment Rule", "filters": [["name", "in", ["KOL Operator Round Robin"]]]},
-	{
-		"dt": "Workflow State",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Identified",
-					"Shortlisted",
-					"Contacting",
-					"Negotiating",
-					"Spotted",
-					"Evaluating",
-					"Cultivating",
-					"Active",
-					"Dormant",
-					"Declined",
-					"Dropped",
-					"Offboarded",
-					"Draft",
-					"Pending Approval",
-					"Approved",
-					"Sent",
-					"Countered",
-					"Accepted",
-					"Rejected",
-					"Withdrawn",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow Action Master",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Shortlist",
-					"Start Outreach",
-					"Start Negotiation",
-					"Back to Outreach",
-					"Activate",
-					"Decline",
-					"Evaluate",
-					"Start Cultivation",
-					"Drop",
-					"Mark Dormant",
-					"Reactivate",
-					"Offboard",
-					"Submit for Approval",
-					"Approve",
-					"Return to Draft",
-					"Send",
-					"Record Counter-offer",
-					"Send Revised Offer",
-					"Mark Accepted",
-					"Mark Rejected",
-					"Withdraw",
-				],
-			]
-		],
-	},
-]
+# The roles, workflows and the round-robin Assignment Rule are not fixtures (Frappe re-imports
+# fixtures whole on every migrate): kol_crm.setup.records creates them when missing and keeps
+# what an administrator configured on them.
 
 doc_events = {
 	"Communication": {

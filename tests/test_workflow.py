@@ -4,7 +4,8 @@ import frappe
 import pytest
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 
-from kol_crm.workflows import ANALYST, MANAGER, OPERATOR, build_workflow_fixtures
+from kol_crm.setup.records import STATE_OWNED_FIELDS, TRANSITION_OWNED_FIELDS, app_owned_rows
+from kol_crm.workflows import ANALYST, MANAGER, OPERATOR, build_workflow_records
 from kol_crm.workflows import kol_lifecycle as lifecycle
 from kol_crm.workflows import kol_proposal as proposal_wf
 from tests import factories as f
@@ -216,16 +217,23 @@ def test_rejection_needs_a_reason_and_sets_the_outcome():
 	assert doc.outcome_on
 
 
-def test_shipped_workflow_fixtures_match_the_python_definitions():
-	import json
-	import os
-
-	import kol_crm
-
-	folder = os.path.join(os.path.dirname(kol_crm.__file__), "fixtures")
-	for filename, docs in build_workflow_fixtures().items():
-		with open(os.path.join(folder, filename)) as fh:
-			assert json.load(fh) == json.loads(json.dumps(docs)), filename
+def test_the_synced_workflows_match_the_python_definitions():
+	"""What install and migrate sync (kol_crm.setup.records) is what the definitions say, row by row."""
+	for expected in build_workflow_records()["Workflow"]:
+		wf = frappe.get_doc("Workflow", expected["name"])
+		assert (wf.document_type, wf.workflow_state_field) == (
+			expected["document_type"],
+			expected["workflow_state_field"],
+		)
+		assert app_owned_rows(wf.states, STATE_OWNED_FIELDS) == app_owned_rows(
+			expected["states"], STATE_OWNED_FIELDS
+		)
+		assert app_owned_rows(wf.transitions, TRANSITION_OWNED_FIELDS) == app_owned_rows(
+			expected["transitions"], TRANSITION_OWNED_FIELDS
+		)
+	for doctype in ("Workflow State", "Workflow Action Master"):
+		names = [d["name"] for d in build_workflow_records()[doctype]]
+		assert sorted(frappe.get_all(doctype, {"name": ("in", names)}, pluck="name")) == sorted(names)
 
 
 def test_installed_workflows_are_active_and_match_the_definitions():

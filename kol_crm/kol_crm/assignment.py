@@ -1,7 +1,7 @@
 """New KOLs go to operators by Frappe Assignment Rules, round robin.
 
-- "KOL Operator Round Robin" (a fixture, disabled until a manager adds operators) takes every
-  new KOL without an owning operator.
+- "KOL Operator Round Robin" (shipped by ``kol_crm.setup.records``, disabled until a manager adds
+  operators) takes every new KOL without an owning operator.
 - Round robin within category: ``make_category_rules`` copies it once per programme category
   (KOL CRM Settings) with a higher priority and a condition on the category and its
   sub-categories. Each copy keeps its own rotation, and managers edit each copy's operators.

@@ -3,15 +3,19 @@
 import frappe
 
 from kol_crm.kol_crm.email_templates import ensure_email_templates, remove_email_templates
+from kol_crm.setup.records import sync_records
 from kol_crm.workflows import all_definitions
 
 
 def after_install() -> None:
+	sync_records(on_install=True)
 	ensure_email_templates()
 	ensure_settings()
 
 
 def after_migrate() -> None:
+	# created when missing; what an administrator configured on them is kept (see records.py)
+	sync_records()
 	ensure_email_templates()
 	ensure_settings()
 
@@ -32,7 +36,7 @@ def before_uninstall() -> None:
 	remove_email_templates()
 	for wf in all_definitions():
 		frappe.delete_doc_if_exists("Workflow", wf.name, force=True)
-	# the round-robin rules for new KOLs (a fixture and its per-category copies) go with the KOL DocType
+	# the round-robin rules for new KOLs (shipped one and its per-category copies) go with the KOL DocType
 	for rule in frappe.get_all(
 		"Assignment Rule", {"name": ("like", "KOL Operator Round Robin%")}, pluck="name"
 	):

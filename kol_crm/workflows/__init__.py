@@ -1,9 +1,10 @@
 """Workflow definitions and the guards each transition enforces.
 
-The Workflow records under ``kol_crm/fixtures`` are generated from the
-definitions here (``build_workflow_fixtures``) and a test checks that the
-shipped fixtures still match, so controllers, the desk workflow and the tests
-share one definition.
+The Workflow, Workflow State and Workflow Action Master records are built from
+the definitions here (``build_workflow_records``) and synced into the site on
+install and migrate (``kol_crm.setup.records``; a test checks that the site's
+workflows match), so controllers, the desk workflow and the tests share one
+definition.
 """
 
 from dataclasses import dataclass, field
@@ -51,8 +52,12 @@ def all_definitions() -> list[WorkflowDefinition]:
 	return [LIFECYCLE, PROPOSAL]
 
 
-def build_workflow_fixtures() -> dict[str, list[dict]]:
-	"""Fixture documents (Workflow, Workflow State, Workflow Action Master) for every definition."""
+def build_workflow_records() -> dict[str, list[dict]]:
+	"""The Workflow, Workflow State and Workflow Action Master documents of every definition, by DocType.
+
+	The values the administrator owns (is_active, send_email_alert, override_status, a state's
+	style) are the ones a new record gets; ``kol_crm.setup.records`` never changes them later.
+	"""
 	workflows, states, actions = [], {}, {}
 	for wf in all_definitions():
 		for state, style in wf.states:
@@ -106,9 +111,9 @@ def build_workflow_fixtures() -> dict[str, list[dict]]:
 			}
 		)
 	return {
-		"workflow.json": workflows,
-		"workflow_state.json": sorted(states.values(), key=lambda d: d["name"]),
-		"workflow_action_master.json": sorted(actions.values(), key=lambda d: d["name"]),
+		"Workflow": workflows,
+		"Workflow State": sorted(states.values(), key=lambda d: d["name"]),
+		"Workflow Action Master": sorted(actions.values(), key=lambda d: d["name"]),
 	}
 
 
@@ -118,17 +123,3 @@ def changed_state(doc) -> tuple[str | None, str | None]:
 	if not before or before.workflow_state == doc.workflow_state:
 		return None, None
 	return before.workflow_state, doc.workflow_state
-
-
-def write_fixtures() -> None:
-	"""Developer helper: regenerate the workflow fixtures after changing a definition.
-
-	bench --site SITE execute kol_crm.workflows.write_fixtures
-	"""
-	import json
-	import os
-
-	folder = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures")
-	for filename, docs in build_workflow_fixtures().items():
-		with open(os.path.join(folder, filename), "w") as f:
-			f.write(json.dumps(docs, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
