@@ -98,6 +98,8 @@ has_permission = {
 	"KOL": "kol_crm.permissions.has_kol_permission",
 	"KOL Candidate Import": "kol_crm.permissions.has_own_record_permission",
 	**{dt: "kol_crm.permissions.has_linked_permission" for dt in _LINKED},
+	# another app's DocType: emails of a KOL only for users who may read its personal fields
+	"Communication": "kol_crm.permissions.has_communication_permission",
 }
 
 # kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL

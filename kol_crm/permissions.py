@@ -22,6 +22,7 @@ import json
 
 import frappe
 from frappe import _
+from frappe.model import get_permitted_fields, no_value_fields
 
 from kol_crm.workflows import ANALYST, MANAGER, OPERATOR
 
@@ -333,3 +334,35 @@ def _rule_assigns(todo) -> bool:
 
 def doctype_is_guarded(doctype: str) -> bool:
 	return doctype in guarded_doctypes()
+
+
+def has_communication_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	"""Emails of a KOL (or of its records) carry its addresses: only for users who may read them.
+
+	Frappe lets anyone who can read the referenced record read its Communications. A user
+	without access to the KOL's personal fields (an analyst) reads the masked timeline of the
+	form instead (``kol_crm/overrides/form_load.py``). None defers to Frappe's own rule.
+	"""
+	user = user or frappe.session.user
+	if doc.get("reference_doctype") not in GUARDED_PARENTS or is_manager(user):
+		return None
+	if not may_read_personal_fields(user):
+		return False
+	return None
+
+
+def may_read_personal_fields(user: str | None = None) -> bool:
+	"""Whether ``user`` has the permission level of every personal field of the KOL."""
+	user = user or frappe.session.user
+	if is_manager(user):
+		return True
+	return set(personal_fields()) <= set(get_permitted_fields("KOL", user=user, ignore_virtual=True))
+
+
+def personal_fields(doctype: str = "KOL") -> list[str]:
+	"""The fields holding personal data: the data fields above permission level 0."""
+	return sorted(
+		df.fieldname
+		for df in frappe.get_meta(doctype).fields
+		if df.permlevel and df.fieldtype not in no_value_fields
+	)

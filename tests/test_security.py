@@ -574,3 +574,36 @@ def test_hole10_search_widget_valid_filter_fields_still_work():
 	)
 	assert response.status_code == 200, response.get_data(as_text=True)
 	assert isinstance(session.json(response)["message"], list)
+
+
+def test_hole5_analyst_cannot_read_a_kols_email_directly(b_records):
+	frappe.set_user("Administrator")
+	comm = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": b_records.kol.email,
+			"recipients": "team@kol-test.example",
+			"subject": "Direct read",
+			"reference_doctype": "KOL",
+			"reference_name": b_records.kol.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	try:
+		analyst = ApiSession(f.ANALYST, f.PASSWORD)
+		response = analyst.get(f"/api/resource/Communication/{comm.name}")
+		assert response.status_code == 403
+		assert b_records.kol.email not in response.get_data(as_text=True)
+		# the owning operator reads it on the KOL's timeline, unmasked
+		owner = ApiSession(f.OPERATOR_B, f.PASSWORD)
+		response = owner.get(
+			"/api/method/frappe.desk.form.load.get_communications",
+			query_string={"doctype": "KOL", "name": b_records.kol.name},
+		)
+		assert [c["sender"] for c in owner.json(response)["message"]] == [b_records.kol.email]
+	finally:
+		frappe.delete_doc("Communication", comm.name, force=True, ignore_permissions=True)
+		frappe.db.commit()

@@ -15,7 +15,7 @@ import frappe
 from frappe.desk.form import load
 
 from kol_crm.overrides.db_query import protected_fields
-from kol_crm.permissions import guarded_doctypes
+from kol_crm.permissions import guarded_doctypes, personal_fields
 
 MASK = "•••"
 ADDRESS_FIELDS = ("sender", "recipients", "cc", "bcc", "sender_full_name", "_user_tags")
