@@ -125,7 +125,7 @@ doc_events = {
 
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
-	"hourly": ["kol_crm.tasks.send_sequence_steps"],
+	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
 	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
 }
 
@@ -156,4 +156,6 @@ has_permission = {
 # kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes
 override_whitelisted_methods = {
 	"frappe.client.get_count": "kol_crm.overrides.client.get_count",
+	# the public /kol-apply form answers every guest the same way
+	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }
