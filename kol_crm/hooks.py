@@ -58,7 +58,7 @@ doc_events = {
 
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
-	"hourly": ["kol_crm.tasks.send_sequence_steps"],
+	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
 	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
 }
 
@@ -112,4 +112,6 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.getdoc": "kol_crm.overrides.form_load.getdoc",
 	"frappe.desk.form.load.get_docinfo": "kol_crm.overrides.form_load.get_docinfo",
 	"frappe.desk.form.load.get_communications": "kol_crm.overrides.form_load.get_communications",
+	# the public /kol-apply form answers every guest the same way
+	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }

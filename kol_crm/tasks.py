@@ -19,3 +19,9 @@ def send_sequence_steps() -> None:
 	from kol_crm.kol_crm import sequences
 
 	sequences.send_due_steps()
+
+
+def process_received_applications() -> None:
+	from kol_crm.kol_crm import applications
+
+	applications.process_received_applications()

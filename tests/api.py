@@ -13,23 +13,39 @@ from werkzeug.test import Client
 
 
 class ApiSession:
-	def __init__(self, user: str | None = None, password: str | None = None, remote_addr: str = "127.0.0.1"):
+	"""``remote_addr`` is the address the connection comes from (the WSGI ``REMOTE_ADDR``);
+	``forwarded_for`` the X-Forwarded-For header each request sends (by default the same address,
+	as a reverse proxy would pass it on; ``""`` sends none). Both can be changed between requests."""
+
+	def __init__(
+		self,
+		user: str | None = None,
+		password: str | None = None,
+		remote_addr: str = "127.0.0.1",
+		forwarded_for: str | None = None,
+	):
 		self.client = Client(application, use_cookies=True)
 		self.site = frappe.local.site
 		self.remote_addr = remote_addr
+		self.forwarded_for = remote_addr if forwarded_for is None else forwarded_for
 		if user:
 			response = self.post("/api/method/login", data={"usr": user, "pwd": password})
 			assert response.status_code == 200, response.get_data(as_text=True)
 
-	def request(self, method: str, path: str, **kwargs):
+	def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
 		result = {}
+		# the client address as a reverse proxy passes it on (Frappe reads X-Forwarded-For)
+		sent = {"Host": self.site}
+		if self.forwarded_for:
+			sent["X-Forwarded-For"] = self.forwarded_for
+		sent.update(headers or {})
 
 		def run():
 			result["response"] = self.client.open(
 				path,
 				method=method,
-				# the client address as a reverse proxy passes it on (Frappe reads X-Forwarded-For)
-				headers={"Host": self.site, "X-Forwarded-For": self.remote_addr},
+				headers=sent,
+				environ_base={"REMOTE_ADDR": self.remote_addr},
 				**kwargs,
 			)
 			result["response"].get_data()  # read it while the thread's request context exists

@@ -1,15 +1,25 @@
-"""Self-nomination through the public web form, as a guest over HTTP."""
+"""Self-nomination through the public web form, as a guest over HTTP.
+
+The request stores the application and queues the matching; tests then do what the worker does
+(``run_queued_job``): run that job, as the user who queued it.
+"""
 
 import json
 import random
 
 import frappe
 import pytest
+from frappe.installer import update_site_config
+from frappe.utils import add_to_date, now_datetime
+from frappe.utils.background_jobs import get_job
 
+from kol_crm.kol_crm import applications
 from tests import factories as f
 from tests.api import ApiSession
 
 DOMAIN = "applicants.kol-test.example"
+GUEST_RESPONSE = {"message": {"doctype": "KOL Application", "status": "Received"}}
+TOO_MANY = "Too many applications. Please try again later."
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +54,8 @@ def cleanup():
 			"Email Queue", {"reference_doctype": "KOL Application", "reference_name": name}, pluck="name"
 		):
 			frappe.delete_doc("Email Queue", queued, force=True)
+		if job := get_job(applications.job_id(name)):
+			job.delete()  # no worker runs in the tests: don't leave the job in the queue
 		frappe.delete_doc("KOL Application", name, force=True)
 	for name in frappe.get_all("KOL", {"email": ["like", f"%@{DOMAIN}"]}, pluck="name"):
 		for doctype in ("KOL Interaction", "KOL Proposal"):
@@ -53,10 +65,39 @@ def cleanup():
 	frappe.db.commit()
 
 
+def random_ip() -> str:
+	return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
 def guest() -> ApiSession:
-	return ApiSession(
-		remote_addr=f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+	return ApiSession(remote_addr=random_ip())
+
+
+def run_queued_job(application: str) -> None:
+	"""What the worker does with the job the request queued: run it as the user who queued it."""
+	job = get_job(applications.job_id(application))
+	assert job is not None, f"no job queued for {application}"
+	queued = job.kwargs
+	assert (queued["site"], queued["method"]) == (
+		frappe.local.site,
+		"kol_crm.kol_crm.applications.process_application",
 	)
+	job.delete()
+	frappe.set_user(queued["user"])
+	try:
+		frappe.call(queued["method"], **queued["kwargs"])
+	finally:
+		frappe.set_user("Administrator")
+
+
+def application_of(email: str):
+	return frappe.get_doc("KOL Application", {"email": email})
+
+
+def processed(email: str):
+	"""The application once its queued job has run."""
+	run_queued_job(frappe.db.get_value("KOL Application", {"email": email}))
+	return application_of(email)
 
 
 def apply(session: ApiSession, **values):
@@ -81,7 +122,7 @@ def test_guest_application_creates_a_kol_in_identified(outbox):
 	response, data = apply(session)
 	assert response.status_code == 200, response.get_data(as_text=True)
 	frappe.db.rollback()  # see what the request committed
-	app = frappe.get_doc("KOL Application", {"email": data["email"]})
+	app = processed(data["email"])
 	assert app.status == "New KOL Created"
 	kol = frappe.get_doc("KOL", app.kol)
 	assert (kol.workflow_state, kol.intake_path, kol.source) == (
@@ -107,12 +148,16 @@ def test_application_from_a_known_creator_links_the_existing_kol(outbox):
 	existing = f.make_kol(email=f"known.{frappe.generate_hash(length=6)}@{DOMAIN}")
 	frappe.db.commit()
 	before = frappe.db.count("KOL")
-	response, _data = apply(guest(), email=existing.email.upper())
+	response, by_email = apply(guest(), email=existing.email.upper())
 	assert response.status_code == 200, response.get_data(as_text=True)
 	handle = existing.platform_accounts[0].handle
-	response, _ = apply(guest(), platforms=[{"platform": "Bilibili", "handle": "@" + handle, "followers": 1}])
+	response, by_handle = apply(
+		guest(), platforms=[{"platform": "Bilibili", "handle": "@" + handle, "followers": 1}]
+	)
 	assert response.status_code == 200, response.get_data(as_text=True)
 	frappe.db.rollback()
+	processed(by_email["email"])
+	processed(by_handle["email"])
 	assert frappe.db.count("KOL") == before
 	statuses = frappe.get_all(
 		"KOL Application", filters={"kol": existing.name}, pluck="status", order_by="creation asc"
@@ -149,7 +194,7 @@ def test_script_tags_are_stored_escaped(outbox):
 	)
 	assert response.status_code == 200, response.get_data(as_text=True)
 	frappe.db.rollback()
-	app = frappe.get_doc("KOL Application", {"email": data["email"]})
+	app = processed(data["email"])
 	kol = frappe.get_doc("KOL", app.kol)
 	for value in (app.applicant_name, kol.kol_name, app.wants, kol.preferences):
 		assert "<script" not in value and "<img" not in value
@@ -169,11 +214,133 @@ def test_guests_can_read_nothing_back(outbox):
 	response, data = apply(session)
 	assert response.status_code == 200
 	frappe.db.rollback()
-	name = frappe.db.get_value("KOL Application", {"email": data["email"]})
-	kol = frappe.db.get_value("KOL Application", name, "kol")
+	app = processed(data["email"])
+	frappe.db.commit()  # the KOL the job created, for the guest's request to look for
+	name, kol = app.name, app.kol
 	assert session.get(f"/api/resource/KOL Application/{name}").status_code == 403
 	assert session.get("/api/resource/KOL Application").status_code == 403
 	assert session.get(f"/api/resource/KOL/{kol}").status_code == 403
 	page = session.get("/kol-apply", follow_redirects=True)
 	assert page.status_code == 200
 	assert data["email"] not in page.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ issue 9, hole 8: guests
+
+
+@pytest.fixture
+def existing_creator():
+	"""A committed KOL whose email and handle guests will apply with."""
+	kol = f.make_kol(email=f"taken.{frappe.generate_hash(length=6)}@{DOMAIN}")
+	frappe.db.commit()
+	return kol
+
+
+def test_hole8_guest_response_is_identical_for_new_and_existing_email_and_handle(outbox, existing_creator):
+	handle = existing_creator.platform_accounts[0].handle
+	new_response, new = apply(guest())
+	email_response, by_email = apply(guest(), email=existing_creator.email.upper())
+	handle_response, by_handle = apply(
+		guest(), platforms=[{"platform": "Bilibili", "handle": "@" + handle.upper(), "followers": 10}]
+	)
+	bodies = [r.get_data(as_text=True) for r in (new_response, email_response, handle_response)]
+	assert [r.status_code for r in (new_response, email_response, handle_response)] == [200, 200, 200]
+	assert bodies[0] == bodies[1] == bodies[2], bodies
+	assert ApiSession.json(new_response) == GUEST_RESPONSE
+	for body in bodies:
+		assert existing_creator.name not in body and existing_creator.kol_name not in body
+
+	# the matching still happens, in the job
+	frappe.db.rollback()
+	assert processed(new["email"]).status == "New KOL Created"
+	assert (processed(by_email["email"]).status, application_of(by_email["email"]).kol) == (
+		"Matched Existing KOL",
+		existing_creator.name,
+	)
+	assert (processed(by_handle["email"]).status, application_of(by_handle["email"]).kol) == (
+		"Matched Existing KOL",
+		existing_creator.name,
+	)
+
+
+def test_hole8_matching_and_the_comment_happen_in_a_background_job_not_in_the_request(
+	outbox, existing_creator
+):
+	comments = {"reference_doctype": "KOL", "reference_name": existing_creator.name, "comment_type": "Info"}
+	before = frappe.db.count("Comment", comments)
+	response, data = apply(guest(), email=existing_creator.email)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	frappe.db.rollback()
+	app = application_of(data["email"])
+	assert (app.status, app.kol) == ("Received", None)
+	assert frappe.db.count("Comment", comments) == before
+
+	run_queued_job(app.name)
+	app.reload()
+	assert (app.status, app.kol) == ("Matched Existing KOL", existing_creator.name)
+	assert frappe.db.count("Comment", comments) == before + 1
+	# a second run (the hourly sweep reaching it too) changes nothing
+	applications.process_application(app.name)
+	assert frappe.db.count("Comment", comments) == before + 1
+
+
+def test_hole8_hourly_sweep_processes_applications_whose_job_was_lost(outbox):
+	response, data = apply(guest())
+	assert response.status_code == 200, response.get_data(as_text=True)
+	frappe.db.rollback()
+	app = application_of(data["email"])
+	applications.process_received_applications(commit=False)
+	assert frappe.db.get_value("KOL Application", app.name, "status") == "Received"  # its job may still run
+	frappe.db.set_value(
+		"KOL Application",
+		app.name,
+		"creation",
+		add_to_date(now_datetime(), minutes=-20),
+		update_modified=False,
+	)
+	applications.process_received_applications(commit=False)
+	app.reload()
+	assert app.status == "New KOL Created"
+	assert frappe.db.get_value("KOL", app.kol, "email") == data["email"]
+
+
+def test_hole8_rate_limit_not_bypassed_by_rotating_x_forwarded_for(outbox):
+	session = ApiSession(remote_addr=random_ip())
+	responses = []
+	for _ in range(4):
+		session.forwarded_for = random_ip()  # the client writes whatever it likes here
+		responses.append(apply(session)[0])
+	assert [r.status_code for r in responses] == [200, 200, 200, 429]
+	assert TOO_MANY in responses[-1].get_data(as_text=True)
+
+
+@pytest.fixture
+def one_trusted_proxy():
+	update_site_config(applications.TRUSTED_PROXIES_KEY, 1)
+	yield
+	update_site_config(applications.TRUSTED_PROXIES_KEY, "None")
+	frappe.local.conf.pop(applications.TRUSTED_PROXIES_KEY, None)
+
+
+def test_hole8_behind_a_trusted_proxy_the_address_it_appended_is_counted(outbox, one_trusted_proxy):
+	client = random_ip()
+	session = ApiSession(remote_addr="127.0.0.1")  # the reverse proxy
+	codes = []
+	for _ in range(4):
+		session.forwarded_for = f"{random_ip()}, {client}"  # spoofed entry, then the proxy's
+		codes.append(apply(session)[0].status_code)
+	assert codes == [200, 200, 200, 429]
+	frappe.db.rollback()
+	assert frappe.db.count("KOL Application", {"request_ip": client}) == 3
+	# another client behind the same proxy has its own count
+	session.forwarded_for = random_ip()
+	assert apply(session)[0].status_code == 200
+
+
+def test_hole8_applications_per_email_are_limited_whatever_the_address(outbox):
+	email = f"again.{frappe.generate_hash(length=8)}@{DOMAIN}"
+	responses = [apply(guest(), email=email if i % 2 else email.upper())[0] for i in range(4)]
+	assert [r.status_code for r in responses] == [200, 200, 200, 429]
+	assert TOO_MANY in responses[-1].get_data(as_text=True)
+	# another email from the same kind of fresh address still gets through
+	assert apply(guest())[0].status_code == 200

@@ -6,15 +6,27 @@ import pytest
 from kol_crm.kol_crm.candidate_import import run, start_import
 from tests import factories as f
 
+HIDDEN = "duplicate of an existing KOL you don't have access to."
+NOT_YOURS = "You can import only a .csv file that you uploaded to this import"
+
 HEADER = "kol_name,email,phone,wechat,category,intake_purpose,platform,handle,followers,platform_2,handle_2,followers_2"
 
 
-def make_import(csv_text: str, on_duplicate: str = "Skip"):
-	file = frappe.get_doc(
+def upload(csv_text: str):
+	"""A private .csv uploaded by the session user (attached by the import that names it)."""
+	return frappe.get_doc(
 		{"doctype": "File", "file_name": f"{f.unique('cand')}.csv", "content": csv_text, "is_private": 1}
 	).insert()
+
+
+def make_import(csv_text: str, on_duplicate: str = "Skip", overwrite: str | None = None):
 	return frappe.get_doc(
-		{"doctype": "KOL Candidate Import", "import_file": file.file_url, "on_duplicate": on_duplicate}
+		{
+			"doctype": "KOL Candidate Import",
+			"import_file": upload(csv_text).file_url,
+			"on_duplicate": on_duplicate,
+			"overwrite_columns": overwrite,
+		}
 	).insert()
 
 
@@ -82,7 +94,8 @@ def test_duplicates_update_the_existing_kol_when_asked():
 	run(doc)
 	assert results(doc)[2][:2] == ("Updated", existing.name)
 	kol = frappe.get_doc("KOL", existing.name)
-	assert kol.kol_name == f"Renamed {t}" and kol.strengths == "Great at live streams"
+	# the empty field is filled; the filled name is kept (no column is marked to overwrite)
+	assert kol.kol_name == existing.kol_name and kol.strengths == "Great at live streams"
 	assert {a.platform for a in kol.platform_accounts} == {"Bilibili", "Weibo"}
 
 
@@ -200,3 +213,207 @@ def test_the_documented_data_import_template_imports_with_frappe_data_import():
 		for name in frappe.get_all("KOL", {"email": f"li.na.{t}@cand.example"}, pluck="name"):
 			frappe.delete_doc("KOL", name, force=True)
 		frappe.db.commit()
+
+
+# ------------------------------------------------------------------ issue 9, hole 8: imports
+
+
+def secret_import_of_operator_b(t: str):
+	frappe.set_user(f.OPERATOR_B)
+	theirs = make_import(f"kol_name,email\nSecret {t},secret.{t}@cand.example\n")
+	frappe.set_user(f.OPERATOR_A)
+	return theirs
+
+
+def test_hole8_import_refuses_another_users_private_file():
+	t = f.unique("p")
+	theirs = secret_import_of_operator_b(t)
+	with pytest.raises(frappe.PermissionError, match=NOT_YOURS):
+		frappe.get_doc(
+			{"doctype": "KOL Candidate Import", "import_file": theirs.import_file, "on_duplicate": "Skip"}
+		).insert()
+	# nor by editing an import of one's own
+	mine = make_import(f"kol_name\nMine {t}\n")
+	mine.import_file = theirs.import_file
+	with pytest.raises(frappe.PermissionError, match=NOT_YOURS):
+		mine.save()
+
+
+def test_hole8_import_refuses_a_file_record_pointing_at_another_users_upload():
+	"""Frappe lets any user create a File record with another file's URL: it proves nothing."""
+	t = f.unique("q")
+	theirs = secret_import_of_operator_b(t)
+	mine = make_import(f"kol_name\nMine {t}\n")
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_url": theirs.import_file,
+			"attached_to_doctype": "KOL Candidate Import",
+			"attached_to_name": mine.name,
+		}
+	).insert()
+	mine.import_file = theirs.import_file
+	with pytest.raises(frappe.PermissionError, match=NOT_YOURS):
+		mine.save()
+	mine.db_set("import_file", theirs.import_file)  # as a record stored before this check would be
+	with pytest.raises(frappe.PermissionError, match=NOT_YOURS):
+		start_import(mine.name)
+	assert not frappe.db.exists("KOL", {"kol_name": f"Secret {t}"})
+
+
+def test_hole8_import_refuses_a_file_not_attached_to_the_import():
+	t = f.unique("n")
+	frappe.set_user(f.OPERATOR_A)
+	first = make_import(f"kol_name,email\nFirst {t},first.{t}@cand.example\n")
+	second = make_import(f"kol_name,email\nSecond {t},second.{t}@cand.example\n")
+	second.db_set("import_file", first.import_file)  # the user's own file, attached to the other import
+	with pytest.raises(frappe.PermissionError, match=NOT_YOURS):
+		start_import(second.name)
+	assert frappe.db.get_value("KOL Candidate Import", second.name, "status") == "Pending"
+	assert not frappe.db.exists("KOL", {"kol_name": f"First {t}"})
+	# a run that gets that far (a queued job) records the refusal on the import
+	second.reload()
+	run(second)
+	assert second.status == "Failed" and NOT_YOURS in second.error
+
+
+@pytest.mark.parametrize("on_duplicate,result", [("Skip", "Skipped"), ("Update", "Failed")])
+def test_hole8_duplicate_message_names_no_kol_the_user_cannot_read(on_duplicate, result):
+	theirs = f.make_kol(
+		operator=f.OPERATOR_B, phone=f.unique_phone(), wechat="wx_" + frappe.generate_hash(length=8)
+	)
+	t = f.unique("h")
+	frappe.set_user(f.OPERATOR_A)
+	doc = make_import(
+		f"kol_name,email,phone,wechat\nMine {t},{theirs.email.upper()},,\n", on_duplicate=on_duplicate
+	)
+	start_import(doc.name)
+	doc.reload()
+	assert results(doc)[2] == (result, None, f"Email {theirs.email.lower()}: {HIDDEN}")
+	for secret in (theirs.name, theirs.kol_name, theirs.phone, theirs.wechat, f.OPERATOR_B):
+		assert secret not in results(doc)[2][2]
+	assert frappe.db.get_value("KOL", theirs.name, "kol_name") == theirs.kol_name
+
+
+def test_hole8_saving_a_kol_duplicate_names_no_kol_the_user_cannot_read():
+	theirs = f.make_kol(operator=f.OPERATOR_B)
+	handle = theirs.platform_accounts[0].handle
+	frappe.set_user(f.OPERATOR_A)
+	with pytest.raises(frappe.DuplicateEntryError, match=HIDDEN) as err:
+		f.make_kol(
+			email=theirs.email,
+			platform_accounts=[{"platform": "Bilibili", "handle": handle.upper(), "followers": 1}],
+		)
+	message = str(err.value)
+	assert theirs.name not in message and theirs.kol_name not in message
+	assert handle.upper() in message  # the handle as the user typed it, not as the KOL has it
+	# a KOL the user may read is still named
+	mine = f.make_kol(operator=f.OPERATOR_A)
+	with pytest.raises(frappe.DuplicateEntryError, match=mine.name):
+		f.make_kol(email=mine.email)
+
+
+def test_hole8_update_fills_only_empty_fields_and_keeps_previous_values_in_the_result():
+	phone = f.unique_phone()
+	existing = f.make_kol(strengths="", phone=phone)
+	t = f.unique("e")
+	doc = make_import(
+		"kol_name,email,phone,strengths,platform,handle,followers\n"
+		f"Renamed {t},{existing.email},{f.unique_phone()},Great at live streams,Weibo,wb_{t},5000\n",
+		on_duplicate="Update",
+	)
+	run(doc)
+	result, kol_name, message = results(doc)[2]
+	assert (result, kol_name) == ("Updated", existing.name)
+	kol = frappe.get_doc("KOL", existing.name)
+	assert (kol.kol_name, kol.phone, kol.strengths) == (existing.kol_name, phone, "Great at live streams")
+	assert message == (
+		f"Email {existing.email} already belongs to KOL {existing.name} ({existing.kol_name}). "
+		f"Changed: strengths: (empty) → Great at live streams; added Weibo handle wb_{t}. "
+		"Kept as they were (already filled and not in Columns To Overwrite): kol_name, phone."
+	)
+
+
+def test_hole8_update_overwrites_the_columns_marked_to_overwrite():
+	existing = f.make_kol()
+	account = existing.platform_accounts[0]
+	t = f.unique("o")
+	doc = make_import(
+		"kol_name,email,category,platform,handle,followers,engagement_rate\n"
+		f"Renamed {t},{existing.email},,{account.platform},@{account.handle},5000,\n",
+		on_duplicate="Update",
+		overwrite="kol_name\nfollowers",
+	)
+	run(doc)
+	result, _kol, message = results(doc)[2]
+	assert result == "Updated", message
+	kol = frappe.get_doc("KOL", existing.name)
+	assert (kol.kol_name, kol.platform_accounts[0].followers, kol.platform_accounts[0].engagement_rate) == (
+		f"Renamed {t}",
+		5000,
+		4.5,
+	)
+	assert (
+		f"Changed: kol_name: {existing.kol_name} → Renamed {t}; "
+		f"{account.platform} {account.handle} followers: 12000 → 5000." in message
+	)
+
+
+def test_overwrite_columns_must_be_columns_that_can_be_overwritten():
+	with pytest.raises(
+		frappe.ValidationError,
+		match="<strong>handle</strong>, <strong>nickname</strong> cannot be overwritten",
+	):
+		make_import("kol_name\nX\n", on_duplicate="Update", overwrite="kol_name, handle, nickname")
+
+
+def test_hole8_update_refuses_a_row_whose_keys_match_two_kols():
+	first = f.make_kol(strengths="")
+	second = f.make_kol(strengths="", phone=f.unique_phone())
+	t = f.unique("a")
+	doc = make_import(
+		f"kol_name,email,phone,strengths\nBoth {t},{first.email},{second.phone},New strengths\n",
+		on_duplicate="Update",
+	)
+	run(doc)
+	result, kol, message = results(doc)[2]
+	assert (result, kol, doc.updated_count) == ("Failed", None, 0)
+	named = ", ".join(f"{k.name} ({k.kol_name})" for k in sorted((first, second), key=lambda k: k.name))
+	assert message == (
+		f"The row's email, phone, WeChat ID and handles match 2 different KOLs: {named}. "
+		"A row can update only one KOL; correct the row and import it again."
+	)
+	assert (frappe.db.get_value("KOL", first.name, "strengths") or "") == ""
+	assert (frappe.db.get_value("KOL", second.name, "strengths") or "") == ""
+
+
+def test_hole8_ambiguous_row_names_only_the_kols_the_user_can_read():
+	mine = f.make_kol(operator=f.OPERATOR_A)
+	theirs = f.make_kol(operator=f.OPERATOR_B, phone=f.unique_phone())
+	t = f.unique("r")
+	frappe.set_user(f.OPERATOR_A)
+	doc = make_import(f"kol_name,email,phone\nBoth {t},{mine.email},{theirs.phone}\n", on_duplicate="Update")
+	start_import(doc.name)
+	doc.reload()
+	result, kol, message = results(doc)[2]
+	assert (result, kol) == ("Failed", None)
+	assert f"match 2 different KOLs: {mine.name} ({mine.kol_name}), 1 you don't have access to." in message
+	assert theirs.name not in message and theirs.kol_name not in message
+
+
+def test_hole8_an_operator_cannot_reassign_a_kol_through_update():
+	mine = f.make_kol(operator=f.OPERATOR_A, strengths="")
+	frappe.set_user(f.OPERATOR_A)
+	doc = make_import(
+		f"kol_name,email,operator,strengths\nX,{mine.email},{f.OPERATOR_B},Filled\n",
+		on_duplicate="Update",
+		overwrite="operator",
+	)
+	start_import(doc.name)
+	doc.reload()
+	result, _kol, message = results(doc)[2]
+	assert result == "Updated", message
+	assert frappe.db.get_value("KOL", mine.name, ["operator", "strengths"]) == (f.OPERATOR_A, "Filled")
+	assert message.endswith(
+		"(already filled and not in Columns To Overwrite): kol_name. Not changed, you may not change them: operator."
+	)

@@ -7,17 +7,29 @@ whole file in a handful of queries and new KOLs are written with multi-row inser
 existing KOL (email, phone, WeChat ID or platform + handle) is skipped or updates that KOL,
 as the importer chose; every row that is not created is reported with its number and reason.
 A KOL is never written without its platform accounts: they go in the same transaction.
+
+What the importer may touch and learn:
+- The file is read only from a File the importing user uploaded (a KOL Manager may use one
+  another user uploaded) and that is attached to this import; every stored record of that file
+  must be one the user may read (``import_file_doc``).
+- A row result names a matched KOL only when the user may read it; otherwise it says only that
+  the row duplicates a KOL they don't have access to (``dedupe.hidden_duplicate``).
+- "Update" fills only the existing KOL's empty fields, except the columns listed in Columns To
+  Overwrite; a row whose keys match more than one KOL is refused; an updated row's result lists
+  the previous values (of the fields the user may read); only KOLs the user may write are updated.
 """
 
 import csv
 import io
+import re
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, now
+from frappe.utils import cint, now
 
-from kol_crm.kol_crm.dedupe import CONTACT_KEYS
+from kol_crm.kol_crm.dedupe import CONTACT_KEYS, hidden_duplicate
 from kol_crm.kol_crm.validation import normalise_handle
+from kol_crm.permissions import can_access_kol, is_restricted
 
 INLINE_LIMIT = 200  # rows imported within the request; larger files go to a background job
 CHUNK = 500
@@ -40,10 +52,104 @@ FIELD_ALIASES = {
 	"influence_domains": ("influence_domains", "domains_of_influence"),
 }
 PLATFORM_FIELDS = ("platform", "handle", "followers", "engagement_rate", "profile_url")
+PLATFORM_UPDATE_FIELDS = ("followers", "engagement_rate", "profile_url")
+NOT_UPDATED = ("doctype", "platform_accounts", "source")
 
 
 class ImportFileError(frappe.ValidationError):
 	pass
+
+
+class ImportFileAccessError(frappe.PermissionError):
+	pass
+
+
+def _refuse_file() -> None:
+	frappe.throw(
+		_(
+			"You can import only a .csv file that you uploaded to this import. Attach your file with the CSV File field's Attach button."
+		),
+		ImportFileAccessError,
+		title=_("Not permitted"),
+	)
+
+
+def _files_of(file_url: str | None) -> list:
+	if not file_url:
+		return []
+	return frappe.get_all(
+		"File",
+		filters={"file_url": file_url},
+		fields=["name", "owner", "attached_to_doctype", "attached_to_name"],
+	)
+
+
+def _all_readable(files: list, user: str) -> bool:
+	"""Frappe lets any user create a File record pointing at a stored file's URL (and does so itself
+	when a document's Attach field is set to one): such a record proves nothing. The file is the
+	user's to import only when every record of it is one they may read."""
+	return all(
+		frappe.has_permission("File", "read", doc=frappe.get_doc("File", f.name), user=user) for f in files
+	)
+
+
+def _may_use(file, user: str) -> bool:
+	return file.owner == user or not is_restricted(user, "write")
+
+
+def validate_import_file(import_doc, user: str | None = None) -> None:
+	"""On save: the CSV File field may name only a file the user uploaded (or, for a KOL Manager,
+	one they may read). Checked before Frappe attaches the file to the import."""
+	user = user or frappe.session.user
+	files = _files_of(import_doc.import_file)
+	if not any(_may_use(f, user) for f in files) or not _all_readable(files, user):
+		_refuse_file()
+
+
+def import_file_doc(import_doc, user: str | None = None):
+	"""The File the import reads: uploaded by ``user`` (any uploader for a KOL Manager) and
+	attached to this import; refused otherwise."""
+	user = user or frappe.session.user
+	files = _files_of(import_doc.import_file)
+	attached = [
+		f
+		for f in files
+		if f.attached_to_doctype == import_doc.doctype
+		and f.attached_to_name == import_doc.name
+		and _may_use(f, user)
+	]
+	if not attached or not _all_readable(files, user):
+		_refuse_file()
+	return frappe.get_doc("File", attached[0].name)
+
+
+def overwrite_fields(text: str | None) -> frozenset[str]:
+	"""The KOL fields named in Columns To Overwrite (file column names, aliases accepted)."""
+	aliases = {alias: field for field, names in FIELD_ALIASES.items() for alias in names}
+	fields, unknown = set(), []
+	for part in re.split(r"[,\n]", text or ""):
+		key = _normalise(part)
+		if not key:
+			continue
+		base, _sep, slot = key.rpartition("_")
+		if slot.isdigit() and base in PLATFORM_UPDATE_FIELDS:
+			key = base
+		if key in aliases and aliases[key] not in NOT_UPDATED:
+			fields.add(aliases[key])
+		elif key in PLATFORM_UPDATE_FIELDS:
+			fields.add(key)
+		else:
+			unknown.append(part.strip())
+	if unknown:
+		frappe.throw(
+			_("Columns To Overwrite: {0} cannot be overwritten. Columns that can: {1}.").format(
+				", ".join(frappe.bold(u) for u in unknown),
+				", ".join([*(k for k in FIELD_ALIASES if k not in NOT_UPDATED), *PLATFORM_UPDATE_FIELDS]),
+			),
+			ImportFileError,
+			title=_("Invalid value"),
+		)
+	return frozenset(fields)
 
 
 def _normalise(header: str) -> str:
@@ -146,7 +252,8 @@ def keys_of(data: dict) -> set:
 
 
 def existing_keys(rows: list[dict]) -> dict:
-	"""Key -> (kol, kol_name) for the KOLs holding any key of the file: a few queries in all."""
+	"""Key -> {kol: kol_name} for the KOLs holding any key of the file: a few queries in all.
+	(Usually one KOL per key; data loaded around the dedupe check may hold a key twice.)"""
 	found = {}
 	for key in CONTACT_KEYS:
 		values = list({str(r[key]).strip() for r in rows if r.get(key)})
@@ -154,7 +261,7 @@ def existing_keys(rows: list[dict]) -> dict:
 			for name, kol_name, value in frappe.get_all(
 				"KOL", filters={key: ["in", chunk]}, fields=["name", "kol_name", key], as_list=True
 			):
-				found[(key, str(value).lower())] = (name, kol_name)
+				found.setdefault((key, str(value).lower()), {})[name] = kol_name
 	handles = list(
 		{
 			normalise_handle(a.get("handle"))
@@ -173,7 +280,7 @@ def existing_keys(rows: list[dict]) -> dict:
 			.where((acc.parenttype == "KOL") & acc.handle.isin(chunk))
 			.run()
 		):
-			found[("handle", (platform or "").lower(), handle.lower())] = (name, kol_name)
+			found.setdefault(("handle", (platform or "").lower(), handle.lower()), {})[name] = kol_name
 	return found
 
 
@@ -197,9 +304,11 @@ class CandidateImport:
 		self.chunk_size = CHUNK
 		self.results: list[dict] = []
 		self.counts = {"Created": 0, "Updated": 0, "Skipped": 0, "Failed": 0}
+		self.access: dict[tuple[str, str], bool] = {}
 
 	def run(self) -> None:
 		frappe.has_permission("KOL", "create", throw=True)
+		self.overwrite = overwrite_fields(self.doc.get("overwrite_columns"))
 		rows = read_rows(self.content())
 		valid = [data for _n, data, err in rows if data]
 		self.existing = existing_keys(valid)
@@ -221,7 +330,7 @@ class CandidateImport:
 		self.save_results(len(rows))
 
 	def content(self) -> str:
-		file = frappe.get_doc("File", {"file_url": self.doc.import_file})
+		file = import_file_doc(self.doc)
 		content = file.get_content()
 		if isinstance(content, bytes):
 			content = content.decode("utf-8-sig")
@@ -239,28 +348,61 @@ class CandidateImport:
 				)
 				continue
 			self.seen.update({k: number for k in keys})
-			match = next((self.existing[k] for k in keys if k in self.existing), None)
-			if match:
-				self.handle_duplicate(number, data, keys, match)
+			matched = {kol: name for k in sorted(keys) for kol, name in self.existing.get(k, {}).items()}
+			if matched:
+				self.handle_duplicate(number, data, keys, matched)
 				continue
 			doc = self.validated_new_kol(number, data)
 			if doc:
 				new_docs.append((number, doc))
 		self.insert(new_docs)
 
-	def handle_duplicate(self, number: int, data: dict, keys: set, match: tuple) -> None:
-		key = next(k for k in keys if k in self.existing)
-		reason = _("{0} already belongs to KOL {1} ({2}).").format(describe_key(key), match[0], match[1])
+	def can(self, kol: str, ptype: str = "read") -> bool:
+		if (kol, ptype) not in self.access:
+			self.access[(kol, ptype)] = can_access_kol(kol, frappe.session.user, ptype)
+		return self.access[(kol, ptype)]
+
+	def describe_match(self, key: tuple, kol: str, kol_name: str) -> str:
+		"""Names the KOL only for a user who may read it."""
+		if self.can(kol):
+			return _("{0} already belongs to KOL {1} ({2}).").format(describe_key(key), kol, kol_name)
+		return hidden_duplicate(describe_key(key))
+
+	def describe_several(self, matched: dict) -> str:
+		readable = [f"{kol} ({name})" for kol, name in sorted(matched.items()) if self.can(kol)]
+		hidden = len(matched) - len(readable)
+		if hidden:
+			readable.append(_("{0} you don't have access to").format(hidden))
+		return _("The row's email, phone, WeChat ID and handles match {0} different KOLs: {1}.").format(
+			len(matched), ", ".join(readable)
+		)
+
+	def handle_duplicate(self, number: int, data: dict, keys: set, matched: dict) -> None:
+		key = next(k for k in sorted(keys) if k in self.existing)
+		kol = sorted(self.existing[key])[0]
+		shown = kol if self.can(kol) else None
+		if len(matched) > 1:
+			if self.doc.on_duplicate != "Update":
+				self.report(number, "Skipped", kol=shown, message=self.describe_several(matched))
+				return
+			refused = _("A row can update only one KOL; correct the row and import it again.")
+			self.report(number, "Failed", message=f"{self.describe_several(matched)} {refused}")
+			return
+		reason = self.describe_match(key, kol, matched[kol])
 		if self.doc.on_duplicate != "Update":
-			self.report(number, "Skipped", kol=match[0], message=reason)
+			self.report(number, "Skipped", kol=shown, message=reason)
+			return
+		if not self.can(kol, "write"):
+			message = _("You can't change KOL {0}.").format(kol) if shown else reason
+			self.report(number, "Failed", kol=shown, message=message)
 			return
 		frappe.db.savepoint("kol_import_row")
 		try:
-			update_kol(match[0], data)
-			self.report(number, "Updated", kol=match[0], message=reason)
+			changes = update_kol(kol, data, self.overwrite)
+			self.report(number, "Updated", kol=kol, message=f"{reason} {changes}")
 		except Exception as e:
 			frappe.db.rollback(save_point="kol_import_row")
-			self.report(number, "Failed", kol=match[0], message=_clean(e))
+			self.report(number, "Failed", kol=shown, message=_clean(e))
 
 	def validated_new_kol(self, number: int, data: dict):
 		"""Run the KOL's whole validation in memory; nothing is written yet."""
@@ -334,7 +476,7 @@ class CandidateImport:
 			_bulk_insert(frappe.get_meta("KOL").get_field(fieldname).options, rows)
 		for _number, doc in docs:
 			self.counts["Created"] += 1
-			self.existing.update({k: (doc.name, doc.kol_name) for k in keys_of(doc.as_dict())})
+			self.existing.update({k: {doc.name: doc.kol_name} for k in keys_of(doc.as_dict())})
 
 	def report(self, number: int, result: str, kol: str | None = None, message: str | None = None) -> None:
 		self.counts[result] += 1
@@ -412,27 +554,77 @@ def _clean(e: Exception) -> str:
 	return strip_html(str(e)) or e.__class__.__name__
 
 
-def update_kol(name: str, data: dict) -> None:
-	"""Fill the existing KOL with the row's non-empty values and add its new platform accounts."""
+def _empty(value) -> bool:
+	return value in (None, "", 0, 0.0)
+
+
+def _same(field: str, old, new) -> bool:
+	if isinstance(old, int | float) and isinstance(new, int | float):
+		return float(old) == float(new)
+	old, new = str(old if old is not None else "").strip(), str(new).strip()
+	return old.lower() == new.lower() if field in CONTACT_KEYS else old == new
+
+
+def _change(field: str, old, new, visible: bool) -> str:
+	if not visible:
+		return _("{0}: changed (a field you can't read)").format(field)
+	return _("{0}: {1} → {2}").format(field, _("(empty)") if _empty(old) else old, new)
+
+
+def update_kol(name: str, data: dict, overwrite: frozenset = frozenset()) -> str:
+	"""Update the existing KOL from a row and say what changed ("field: old → new").
+
+	A field that is empty on the KOL takes the row's value; a filled one only when its column is
+	in ``overwrite``. New platform accounts are added; an existing account's followers,
+	engagement rate and profile URL follow the same rule. Fields the user may not write are left
+	alone, and old values are shown only for fields the user may read. Only a user with
+	unrestricted write access (a KOL Manager) may set the operator.
+	"""
+	user = frappe.session.user
 	doc = frappe.get_doc("KOL", name)
 	doc.check_permission("write")
+	changes, kept, refused = [], [], []
+
+	def apply(target, field: str, value, label: str) -> None:
+		df = target.meta.get_field(field)
+		old = target.get(field)
+		if df is None or _same(field, old, value):
+			return
+		writable = df.permlevel in target.meta.get_permlevel_access("write", parenttype="KOL", user=user)
+		if not writable or (field == "operator" and is_restricted(user, "write")):
+			refused.append(label)  # reassigning a KOL is a manager's action
+			return
+		if not _empty(old) and field not in overwrite:
+			kept.append(label)
+			return
+		readable = df.permlevel in target.meta.get_permlevel_access("read", parenttype="KOL", user=user)
+		target.set(field, value)
+		changes.append(_change(label, old, value, readable))
+
 	for field, value in data.items():
-		if field in ("doctype", "platform_accounts", "source"):
-			continue
-		doc.set(field, value)
-	have = {(a.platform, normalise_handle(a.handle).lower()) for a in doc.platform_accounts}
+		if field not in NOT_UPDATED:
+			apply(doc, field, value, field)
+	have = {(a.platform, normalise_handle(a.handle).lower()): a for a in doc.platform_accounts}
 	for account in data.get("platform_accounts") or []:
 		key = (account.get("platform"), normalise_handle(account.get("handle")).lower())
 		if key not in have:
 			doc.append("platform_accounts", account)
-		else:
-			row = next(
-				a for a in doc.platform_accounts if (a.platform, normalise_handle(a.handle).lower()) == key
-			)
-			for field in ("followers", "engagement_rate", "profile_url"):
-				if account.get(field) not in (None, ""):
-					row.set(field, flt(account[field]) if field != "profile_url" else account[field])
+			changes.append(_("added {0} handle {1}").format(account.get("platform"), account.get("handle")))
+			continue
+		for field in PLATFORM_UPDATE_FIELDS:
+			if account.get(field) not in (None, ""):
+				apply(have[key], field, account[field], f"{key[0]} {have[key].handle} {field}")
 	doc.save()
+	summary = [_("Changed: {0}.").format("; ".join(changes)) if changes else _("Nothing to change.")]
+	if kept:
+		summary.append(
+			_("Kept as they were (already filled and not in Columns To Overwrite): {0}.").format(
+				", ".join(kept)
+			)
+		)
+	if refused:
+		summary.append(_("Not changed, you may not change them: {0}.").format(", ".join(refused)))
+	return " ".join(summary)
 
 
 @frappe.whitelist()
@@ -455,7 +647,7 @@ def run(doc, commit: bool = False) -> None:
 	try:
 		doc.db_set("status", "Running")
 		CandidateImport(doc, commit=commit).run()
-	except ImportFileError as e:
+	except (ImportFileError, ImportFileAccessError) as e:
 		doc.db_set({"status": "Failed", "error": _clean(e)})
 	doc.reload()
 

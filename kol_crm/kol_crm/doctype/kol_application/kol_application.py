@@ -15,5 +15,5 @@ class KOLApplication(Document):
 		applications.validate_application(self)
 
 	def after_insert(self):
-		applications.link_or_create_kol(self)
+		applications.enqueue_processing(self)
 		applications.send_confirmation(self)
