@@ -15,7 +15,7 @@ import frappe
 from frappe.desk.form import load
 
 from kol_crm.overrides.db_query import protected_fields
-from kol_crm.permissions import guarded_doctypes, personal_fields
+from kol_crm.permissions import guarded_doctypes, may_read_personal_fields, personal_fields
 
 MASK = "•••"
 ADDRESS_FIELDS = ("sender", "recipients", "cc", "bcc", "sender_full_name", "_user_tags")
@@ -43,7 +43,7 @@ def get_communications(doctype: str, name: str, start: int = 0, limit: int = 20)
 
 
 def must_mask(doctype: str | None) -> bool:
-	return bool(doctype) and doctype in guarded_doctypes() and bool(protected_fields("KOL"))
+	return bool(doctype) and doctype in guarded_doctypes() and not may_read_personal_fields()
 
 
 def mask_docinfo(doctype: str | None, name: str | None) -> None:
