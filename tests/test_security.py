@@ -607,3 +607,36 @@ def test_hole5_analyst_cannot_read_a_kols_email_directly(b_records):
 	finally:
 		frappe.delete_doc("Communication", comm.name, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+@pytest.mark.parametrize(
+	"path",
+	[
+		"/api/method/frappe.client.get?doctype=KOL Platform Account&parent=KOL&name={row}",
+		"/api/resource/KOL Platform Account/{row}?parent=KOL",
+		"/api/v2/document/KOL Platform Account/{row}",
+	],
+)
+def test_hole6_child_row_opened_by_name_follows_its_parent(b_records, path):
+	row = b_records.kol.platform_accounts[0]
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.get(path.format(row=row.name))
+	assert response.status_code == 403, response.get_data(as_text=True)
+	assert row.handle not in response.get_data(as_text=True)
+	owner = ApiSession(f.OPERATOR_B, f.PASSWORD)
+	response = owner.get(path.format(row=row.name))
+	assert response.status_code == 200
+	assert row.handle in response.get_data(as_text=True)
+
+
+def test_hole6_child_row_cannot_be_moved_to_own_kol(b_records):
+	row = b_records.kol.platform_accounts[0]
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.request(
+		"PUT",
+		f"/api/resource/KOL Platform Account/{row.name}",
+		json={"parent": b_records.mine.name, "handle": "@taken"},
+	)
+	assert response.status_code == 403, response.get_data(as_text=True)
+	stored = _stored("KOL Platform Account", row.name, "parent", "handle")
+	assert (stored.parent, stored.handle) == (b_records.kol.name, row.handle)
