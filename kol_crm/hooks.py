@@ -151,6 +151,7 @@ has_permission = {
 	"KOL Violation": "kol_crm.permissions.has_linked_permission",
 	"KOL Sequence Enrollment": "kol_crm.permissions.has_linked_permission",
 	"KOL Sequence Send": "kol_crm.permissions.has_linked_permission",
+	"KOL Outreach Sequence": "kol_crm.permissions.has_sequence_permission",
 }
 
 # kol_crm/overrides/client.py: permission-checked counts for kol_crm's DocTypes
