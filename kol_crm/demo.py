@@ -26,6 +26,7 @@ from frappe.utils.nestedset import NestedSetChildExistsError
 from frappe.utils.password import check_password
 
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+from kol_crm.workflows.kol_proposal import latest_offer
 
 PASSWORD = "demo-Pass-2026"
 KOL_EMAIL_DOMAIN = "creators.kol-crm.example"
@@ -1018,11 +1019,9 @@ class Builder:
 		doc = self.deal_step(doc, offer, "Record Counter-offer", offer.days_ago - 2)
 		if offer.state == "Countered":
 			return doc
+		# the terms are locked once sent: the revision is a round; above the approved budget it is
+		# a manager's to send (the demo runs as Administrator)
 		revised = round(offer.budget * 1.15, -2)
-		doc.budget = revised
-		for row in doc.benefits:
-			if row.benefit_type == "Cash":
-				row.amount = revised
 		doc = self.add_round(
 			doc, offer, "Us", 4, revised, f"Revised: {_money(revised)} and three days of home-page exposure"
 		)
@@ -1054,6 +1053,11 @@ class Builder:
 
 	def add_partnership(self, offer: Offer, proposal) -> None:
 		doc = make_partnership(proposal.name)
+		if offer.countered:
+			# the KOL accepted our revised offer: its cash, agreed by a manager
+			for row in doc.benefits:
+				if row.benefit_type == "Cash":
+					row.amount = latest_offer(proposal)
 		doc.status = offer.partnership
 		if offer.partnership == "Terminated":
 			doc.end_date = _day(self.rng.randint(5, 15))

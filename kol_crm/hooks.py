@@ -100,6 +100,7 @@ has_permission = {
 	**{dt: "kol_crm.permissions.has_linked_permission" for dt in _LINKED},
 	# another app's DocType: emails of a KOL only for users who may read its personal fields
 	"Communication": "kol_crm.permissions.has_communication_permission",
+	"KOL Outreach Sequence": "kol_crm.permissions.has_sequence_permission",
 }
 
 # kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL

@@ -235,6 +235,18 @@ def has_own_record_permission(doc, ptype: str | None = None, user: str | None = 
 	return _stored(doc, "owner") == user
 
 
+OWNER_ONLY_PTYPES = frozenset({"write", "delete", "submit", "cancel", "amend", "share"})
+
+
+def has_sequence_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""KOL Outreach Sequences are shared: everyone with access reads them, but only the stored
+	owner or a KOL Manager changes or deletes one."""
+	user = user or frappe.session.user
+	if (ptype or "read") not in OWNER_ONLY_PTYPES or doc.is_new() or not is_restricted(user, "write"):
+		return True
+	return frappe.db.get_value(doc.doctype, doc.name, "owner") == user
+
+
 def has_app_permission() -> bool:
 	roles = set(frappe.get_roles())
 	return (

@@ -84,7 +84,14 @@ def test_closed_proposal_terms_are_locked():
 
 def test_finished_partnership_cannot_be_reopened():
 	kol = f.make_kol()
-	p = frappe.get_doc({"doctype": "KOL Partnership", "kol": kol.name, "purpose": "Conversion"}).insert()
+	p = frappe.get_doc(
+		{
+			"doctype": "KOL Partnership",
+			"kol": kol.name,
+			"purpose": "Conversion",
+			"no_proposal_reason": "Renewal",
+		}
+	).insert()
 	p.status = "Completed"
 	p.save()
 	p.status = "Active"

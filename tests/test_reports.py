@@ -246,6 +246,7 @@ def _partnership(kol, benefits, **results):
 				"start_date": "2026-01-01",
 				"end_date": "2026-06-30",
 				"benefits": benefits,
+				"no_proposal_reason": "Report fixture",
 				**results,
 			}
 		)

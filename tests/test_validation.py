@@ -132,7 +132,13 @@ def test_proposal_dates_and_benefits_are_validated():
 def test_partnership_end_before_start_is_refused():
 	kol = f.make_kol()
 	p = frappe.get_doc(
-		{"doctype": "KOL Partnership", "kol": kol.name, "purpose": "Activation", "start_date": "2026-11-01"}
+		{
+			"doctype": "KOL Partnership",
+			"kol": kol.name,
+			"purpose": "Activation",
+			"start_date": "2026-11-01",
+			"no_proposal_reason": "Renewal",
+		}
 	).insert()
 	_assert_refused(p, "cannot be before", {"end_date": "2026-10-01"})
 

@@ -130,6 +130,7 @@ def test_partnerships_record_which_rules_were_acknowledged():
 			"purpose": "Acquisition",
 			"status": "Active",
 			"start_date": "2026-11-01",
+			"no_proposal_reason": "Renewal",
 			"acknowledged_rules": [{"rule": rules[0], "acknowledged_on": "2026-11-02"}, {"rule": rules[1]}],
 		}
 	).insert()

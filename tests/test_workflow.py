@@ -23,7 +23,8 @@ def _kol_in(state: str, path: str):
 
 def _proposal_in(state: str):
 	kol = f.make_kol()
-	prop = f.make_proposal(kol.name, outcome_reason="Budget did not fit")
+	# approved budget 8000: the rounds below stay within it (above it is a manager's, see test_four_eyes)
+	prop = f.make_proposal(kol.name, outcome_reason="Budget did not fit", budget=8000)
 	prop.append("negotiation_rounds", {"party": "KOL", "offer": "Wants 20% revenue share", "budget": 6000})
 	prop.save()
 	f.set_state(prop, state)
@@ -166,12 +167,17 @@ def test_proposal_without_deliverables_cannot_go_for_approval_or_be_sent():
 	frappe.set_user(f.OPERATOR_A)
 	with pytest.raises(frappe.ValidationError, match="at least one deliverable"):
 		apply_workflow(frappe.get_doc("KOL Proposal", prop.name), "Submit for Approval")
-	# deliverables removed after approval: still cannot be sent
+	# deliverables removed after approval: the proposal goes back to Draft (a terms change)
 	frappe.set_user("Administrator")
 	prop = f.make_proposal(kol.name)
 	f.set_state(prop, "Approved")
 	prop.deliverables = []
 	prop.save()
+	assert frappe.db.get_value("KOL Proposal", prop.name, "workflow_state") == "Draft"
+	# an approved proposal stored without deliverables (e.g. before terms were locked) still cannot be sent
+	prop = f.make_proposal(kol.name)
+	f.set_state(prop, "Approved")
+	frappe.db.delete("KOL Deliverable", {"parenttype": "KOL Proposal", "parent": prop.name})
 	frappe.set_user(f.OPERATOR_A)
 	with pytest.raises(frappe.ValidationError, match="at least one deliverable"):
 		apply_workflow(frappe.get_doc("KOL Proposal", prop.name), "Send")
@@ -195,7 +201,7 @@ def test_negotiation_round_rules():
 	with pytest.raises(frappe.ValidationError, match="revised offer"):
 		apply_workflow(frappe.get_doc("KOL Proposal", prop.name), "Send Revised Offer")
 	doc = frappe.get_doc("KOL Proposal", prop.name)
-	doc.append("negotiation_rounds", {"party": "Us", "offer": "7000 plus launch slot", "budget": 7000})
+	doc.append("negotiation_rounds", {"party": "Us", "offer": "5000 plus launch slot", "budget": 5000})
 	doc.save()
 	doc = apply_workflow(frappe.get_doc("KOL Proposal", prop.name), "Send Revised Offer")
 	assert doc.workflow_state == "Sent"

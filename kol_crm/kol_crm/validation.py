@@ -8,7 +8,7 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, validate_email_address
+from frappe.utils import EMAIL_MATCH_PATTERN, getdate
 
 MAX_FOLLOWERS = 1_000_000_000  # more than any real account has
 MAX_TOTAL_FOLLOWERS = 2_000_000_000  # the column is a signed 32-bit int
@@ -26,10 +26,22 @@ def label(doc, fieldname: str) -> str:
 
 
 def validate_email(doc, fieldname: str = "email") -> None:
+	"""Exactly one plain address (Frappe's own check accepts a comma-separated list, or a display name)."""
 	value = (doc.get(fieldname) or "").strip()
 	doc.set(fieldname, value or None)
-	if value and not validate_email_address(value):
-		invalid(_("{0}: {1} is not a valid email address.").format(label(doc, fieldname), frappe.bold(value)))
+	if not value or EMAIL_MATCH_PATTERN.fullmatch(value):
+		return
+	if value.count("@") > 1 or "<" in value:
+		invalid(
+			_("{0}: {1} is not one address; give exactly one address, like name@example.com.").format(
+				label(doc, fieldname), frappe.bold(frappe.utils.escape_html(value))
+			)
+		)
+	invalid(
+		_("{0}: {1} is not a valid email address.").format(
+			label(doc, fieldname), frappe.bold(frappe.utils.escape_html(value))
+		)
+	)
 
 
 def validate_phone(doc, fieldname: str = "phone") -> None:

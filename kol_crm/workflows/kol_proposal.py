@@ -1,12 +1,38 @@
-"""KOL Proposal Approval: Draft -> Pending Approval -> Approved -> Sent -> Accepted / Rejected / Withdrawn."""
+"""KOL Proposal Approval: Draft -> Pending Approval -> Approved -> Sent -> Accepted / Rejected / Withdrawn.
+
+Four-eyes: the terms (``TERM_FIELDS`` and ``TERM_TABLES``) are what a manager approves, so they
+are locked once the proposal is submitted for approval:
+
+- in Pending Approval or Approved (``REOPENED_STATES``) changing them sends the proposal back
+  to Draft (``reopen_state``): it needs approval again before it can be sent. This step back is
+  the system's, not a transition a user picks, so it is not in ``TRANSITIONS``;
+- in Sent, Countered and the closed states (``LOCKED_STATES``) they cannot change at all: offers
+  and counter-offers are negotiation rounds, which are append-only;
+- the approver is someone other than the last person who changed the terms
+  (``terms_changed_by``; Frappe's own self-approval check only looks at who created it);
+- an offer above the approved budget (the latest negotiation round that names an amount) is
+  sent again ("Send Revised Offer") or accepted only by a KOL Manager (``refusal_reasons``).
+"""
 
 import frappe
 from frappe import _
+from frappe.utils import flt, fmt_money
 
+from kol_crm.kol_crm import validation as v
+from kol_crm.permissions import is_restricted
 from kol_crm.workflows import MANAGER, Transition, WorkflowDefinition, changed_state
 
 OPEN_STATES = ("Draft", "Pending Approval", "Approved", "Sent", "Countered")
 CLOSED_STATES = ("Accepted", "Rejected", "Withdrawn")
+
+TERM_FIELDS = ("kol", "purpose", "budget", "currency", "valid_from", "valid_until")
+# child rows compared as a multiset of these fields (not name, idx, modified, or a deliverable's status)
+TERM_TABLES = {
+	"deliverables": ("deliverable_type", "description", "platform", "quantity", "due_date"),
+	"benefits": ("benefit_type", "description", "amount", "revenue_share_percent"),
+}
+REOPENED_STATES = ("Pending Approval", "Approved")
+LOCKED_STATES = ("Sent", "Countered", *CLOSED_STATES)
 
 TRANSITIONS = (
 	Transition("Draft", "Submit for Approval", "Pending Approval"),
@@ -46,6 +72,60 @@ def _last_round_party(doc) -> str | None:
 	return rounds[-1].party if rounds else None
 
 
+def latest_offer(doc) -> float:
+	"""The amount of the latest negotiation round that names one (0 when none does)."""
+	for row in reversed(doc.get("negotiation_rounds") or []):
+		if flt(row.budget):
+			return flt(row.budget)
+	return 0.0
+
+
+def changed_terms(before, doc) -> list[str]:
+	"""Labels of the terms that differ between the stored proposal and ``doc``."""
+	changed = [
+		_(doc.meta.get_label(fieldname))
+		for fieldname in TERM_FIELDS
+		if v.normalised(before, (fieldname,)) != v.normalised(doc, (fieldname,))
+	]
+	for table, fields in TERM_TABLES.items():
+		if _term_rows(before, table, fields) != _term_rows(doc, table, fields):
+			changed.append(_(doc.meta.get_label(table)))
+	return changed
+
+
+def _term_rows(doc, table: str, fields: tuple[str, ...]) -> list[tuple]:
+	return sorted(v.normalised(row, fields) for row in doc.get(table) or [])
+
+
+def reopen_state(before, doc, changed: list[str]) -> str | None:
+	""" "Draft" when this save changes the terms (``changed``) of a proposal that was submitted
+	for approval. Refuses the save when the terms can't change any more (Sent, Countered, closed)."""
+	state = before.workflow_state
+	if state in CLOSED_STATES:
+		if changed or v.normalised(before, ("negotiation_rounds",)) != v.normalised(
+			doc, ("negotiation_rounds",)
+		):
+			v.invalid(_("This proposal is {0}; its terms can no longer be changed.").format(_(state)))
+		return None
+	if not changed:
+		return None
+	if state in LOCKED_STATES:
+		v.invalid(
+			_(
+				"This proposal is {0}; its terms can no longer be changed ({1}). Record an offer or counter-offer as a new negotiation round instead."
+			).format(_(state), ", ".join(changed))
+		)
+	if state in REOPENED_STATES:
+		return "Draft"
+	return None
+
+
+def reopen_note(before, changed: list[str]) -> str:
+	return _(
+		"Terms changed ({0}) while it was {1}: the proposal is back in Draft and needs approval again."
+	).format(", ".join(changed), _(before.workflow_state))
+
+
 def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 	reasons = []
 	if to_state in ("Pending Approval", "Sent") and not doc.get("deliverables"):
@@ -64,6 +144,21 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 		)
 	if from_state == "Countered" and to_state == "Sent" and _last_round_party(doc) != "Us":
 		reasons.append(_("Record our revised offer as a new negotiation round (Offer From: Us) first."))
+	user = frappe.session.user
+	if to_state == "Approved" and user != "Administrator" and doc.get("terms_changed_by") == user:
+		reasons.append(
+			_("You changed the terms of this proposal last; another KOL Manager must approve them.")
+		)
+	if (
+		to_state in ("Sent", "Accepted")
+		and flt(latest_offer(doc)) > flt(doc.budget)
+		and is_restricted(user, "write")
+	):
+		reasons.append(
+			_(
+				"The latest offer ({0}) is above the approved budget ({1}): only a KOL Manager can move the proposal to {2}."
+			).format(fmt_money(latest_offer(doc)), fmt_money(flt(doc.budget)), _(to_state))
+		)
 	if to_state in ("Rejected", "Withdrawn") and not (doc.outcome_reason or "").strip():
 		reasons.append(
 			_("Give the reason in Outcome Reason before marking the proposal {0}.").format(_(to_state))

@@ -141,6 +141,7 @@ class KOL(Document):
 
 	def validate_contact_fields(self):
 		v.validate_email(self, "email")
+		v.validate_email(self, "agent_email")
 		v.validate_phone(self, "phone")
 		v.validate_wechat(self, "wechat")
 

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from kol_crm.kol_crm.benefits import refuse_row_saved_alone
+
 
 class KOLBenefit(Document):
 	# begin: auto-generated types
@@ -28,5 +30,10 @@ class KOLBenefit(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		revenue_share_percent: DF.Percent
+
 	# end: auto-generated types
-	pass
+	def validate(self):
+		refuse_row_saved_alone(self)
+
+	def on_trash(self):
+		refuse_row_saved_alone(self)

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from kol_crm.kol_crm.benefits import refuse_row_saved_alone
+
 
 class KOLDeliverable(Document):
 	# begin: auto-generated types
@@ -54,5 +56,10 @@ class KOLDeliverable(Document):
 		]
 		quantity: DF.Int
 		status: DF.Literal["Pending", "Delivered", "Missed"]
+
 	# end: auto-generated types
-	pass
+	def validate(self):
+		refuse_row_saved_alone(self)
+
+	def on_trash(self):
+		refuse_row_saved_alone(self)

@@ -4,10 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_days, get_datetime, getdate, now_datetime
+from frappe.utils import add_days, cstr, get_datetime, getdate, now_datetime
 
 from kol_crm.kol_crm import validation as v
 from kol_crm.kol_crm.interactions import refresh_kol_follow_up
+from kol_crm.permissions import is_restricted
 
 
 class KOLInteraction(Document):
@@ -40,6 +41,7 @@ class KOLInteraction(Document):
 		self.operator = self.operator or frappe.session.user
 
 	def validate(self):
+		self.validate_operator()
 		self.validate_dates()
 		self.validate_links()
 
@@ -54,6 +56,27 @@ class KOLInteraction(Document):
 
 	def after_delete(self):
 		refresh_kol_follow_up(self.flags.kol_to_refresh)
+
+	def validate_operator(self):
+		"""An operator logs interactions in their own name; a KOL Manager may log them for anyone."""
+		if self.flags.ignore_permissions:
+			return  # the system records it (an email in or out, interactions.on_communication)
+		user = frappe.session.user
+		if not is_restricted(user, "write"):
+			return
+		before = self.get_doc_before_save()
+		if before and before.operator:
+			allowed = before.operator  # an interaction is never handed to someone else
+		else:
+			allowed = user  # new, or logged before operators were recorded
+		if cstr(self.operator) != cstr(allowed) and not (
+			before and cstr(self.operator) == cstr(before.operator)
+		):
+			frappe.throw(
+				_("Log interactions in your own name: Operator must stay {0}.").format(frappe.bold(allowed)),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
 
 	def validate_dates(self):
 		when = get_datetime(self.interaction_on or now_datetime())

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from kol_crm.kol_crm.benefits import refuse_row_saved_alone
+
 
 class KOLNegotiationRound(Document):
 	# begin: auto-generated types
@@ -21,5 +23,10 @@ class KOLNegotiationRound(Document):
 		parenttype: DF.Data
 		party: DF.Literal["Us", "KOL"]
 		round_date: DF.Date
+
 	# end: auto-generated types
-	pass
+	def validate(self):
+		refuse_row_saved_alone(self)
+
+	def on_trash(self):
+		refuse_row_saved_alone(self)

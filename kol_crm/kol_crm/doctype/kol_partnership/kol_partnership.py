@@ -4,10 +4,16 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+from frappe.utils import cstr, flt
 
 from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.benefits import revenue_share_percent, validate_benefits, validate_deliverables
+from kol_crm.kol_crm.benefits import (
+	benefits_beyond,
+	revenue_share_percent,
+	validate_benefits,
+	validate_deliverables,
+)
+from kol_crm.permissions import is_restricted
 
 FINAL_STATUSES = ("Completed", "Terminated")
 
@@ -27,12 +33,15 @@ class KOLPartnership(Document):
 
 		acknowledged_rules: DF.Table[KOLPartnershipRule]
 		benefits: DF.Table[KOLBenefit]
+		created_without_proposal: DF.Check
+		created_without_proposal_by: DF.Link | None
 		currency: DF.Link | None
 		deliverables: DF.Table[KOLDeliverable]
 		end_date: DF.Date | None
 		kol: DF.Link
 		kol_name: DF.Data | None
 		naming_series: DF.Literal["KOL-PART-.YYYY.-.#####"]
+		no_proposal_reason: DF.SmallText | None
 		proposal: DF.Link | None
 		purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
 		result_activated_users: DF.Int
@@ -52,12 +61,55 @@ class KOLPartnership(Document):
 	# end: auto-generated types
 	def validate(self):
 		v.validate_date_order(self, "start_date", "end_date")
+		self.validate_origin()
 		self.validate_proposal()
 		self.validate_status_change()
 		self.validate_rules_acknowledgement()
 		validate_deliverables(self)
 		validate_benefits(self)
+		self.validate_benefits_within_terms()
 		self.set_revenue_share_due()
+
+	def validate_origin(self):
+		"""A partnership comes from an accepted proposal; a KOL Manager may create one without,
+		recorded with who and why. How it was created never changes afterwards."""
+		before = self.get_doc_before_save()
+		if before:
+			if cstr(before.proposal) != cstr(self.proposal):
+				v.invalid(_("The proposal of a partnership cannot be changed once it is saved."))
+			for fieldname in (
+				"created_without_proposal",
+				"created_without_proposal_by",
+				"no_proposal_reason",
+			):
+				self.set(fieldname, before.get(fieldname))
+			return
+		if self.proposal:
+			self.update(
+				{
+					"created_without_proposal": 0,
+					"created_without_proposal_by": None,
+					"no_proposal_reason": None,
+				}
+			)
+			return
+		if is_restricted(frappe.session.user, "write"):
+			frappe.throw(
+				_(
+					"A partnership comes from an accepted proposal: use Create Partnership on the KOL's accepted proposal. Only a KOL Manager can create a partnership without one."
+				),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+		self.no_proposal_reason = (self.no_proposal_reason or "").strip() or None
+		if not self.no_proposal_reason:
+			v.invalid(
+				_(
+					"{0} is required: a partnership without an accepted proposal is recorded with who created it and why."
+				).format(v.label(self, "no_proposal_reason"))
+			)
+		self.created_without_proposal = 1
+		self.created_without_proposal_by = frappe.session.user
 
 	def validate_proposal(self):
 		if not self.proposal:
@@ -77,6 +129,42 @@ class KOLPartnership(Document):
 				_("Proposal {0} already has partnership {1}.").format(
 					frappe.bold(self.proposal), frappe.bold(other)
 				)
+			)
+
+	def validate_benefits_within_terms(self):
+		"""Without a manager, the benefits never go beyond what was agreed: the accepted proposal's
+		terms, or what is stored (set within them, or by a manager)."""
+		if not is_restricted(frappe.session.user, "write"):
+			return
+		agreed = []
+		if self.proposal:
+			agreed.append(
+				(
+					frappe.db.get_value("KOL Proposal", self.proposal, "currency"),
+					frappe.get_all(
+						"KOL Benefit",
+						filters={
+							"parenttype": "KOL Proposal",
+							"parent": self.proposal,
+							"parentfield": "benefits",
+						},
+						fields=["benefit_type", "amount", "revenue_share_percent"],
+					),
+				)
+			)
+		if before := self.get_doc_before_save():
+			agreed.append((before.currency, before.benefits))
+		if not agreed:
+			return  # a manager's partnership without a proposal (validate_origin)
+		if reasons := benefits_beyond(self.currency, self.benefits, agreed):
+			frappe.throw(
+				"<br>".join(
+					[
+						_("Only a KOL Manager can give more than the accepted terms of this partnership:"),
+						*reasons,
+					]
+				),
+				title=_("Above the accepted terms"),
 			)
 
 	def validate_status_change(self):

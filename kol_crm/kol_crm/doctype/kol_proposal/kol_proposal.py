@@ -37,6 +37,7 @@ class KOLProposal(Document):
 		outcome_on: DF.Date | None
 		outcome_reason: DF.SmallText | None
 		purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
+		terms_changed_by: DF.Link | None
 		title: DF.Data
 		valid_from: DF.Date | None
 		valid_until: DF.Date | None
@@ -48,7 +49,7 @@ class KOLProposal(Document):
 		validate_deliverables(self)
 		validate_benefits(self)
 		self.keep_negotiation_history()
-		self.keep_closed_terms()
+		self.lock_terms()
 		workflow.validate_transition(self)
 		self.set_outcome()
 
@@ -74,17 +75,32 @@ class KOLProposal(Document):
 		for idx, row in enumerate(self.negotiation_rounds, 1):
 			row.idx = idx
 
-	def keep_closed_terms(self):
+	def lock_terms(self):
+		"""Terms are locked once submitted for approval (see kol_crm.workflows.kol_proposal);
+		who changed them last is kept, for the approver to be someone else."""
+		self.flags.reopened_from = None
 		before = self.get_doc_before_save()
-		if not before or before.workflow_state not in workflow.CLOSED_STATES:
+		if not before:
+			self.terms_changed_by = frappe.session.user
 			return
-		terms = ("kol", "budget", "deliverables", "benefits", "negotiation_rounds")
-		if v.normalised(self, terms) != v.normalised(before, terms):
-			v.invalid(
-				_("This proposal is {0}; its terms can no longer be changed.").format(
-					_(before.workflow_state)
-				)
-			)
+		changed = workflow.changed_terms(before, self)
+		self.terms_changed_by = frappe.session.user if changed else before.terms_changed_by
+		if not (state := workflow.reopen_state(before, self, changed)):
+			return
+		# the system's step back, whatever state the client asked for in the same save
+		self.flags.reopened_from = before.workflow_state
+		self.flags.reopen_note = workflow.reopen_note(before, changed)
+		self.workflow_state = state
+		frappe.msgprint(self.flags.reopen_note, title=_("Approval needed again"), indicator="orange")
+
+	def validate_workflow(self):
+		if self.flags.reopened_from:
+			return  # back to Draft because the terms changed (lock_terms); not a user's transition
+		super().validate_workflow()
+
+	def on_update(self):
+		if self.flags.reopened_from:
+			self.add_comment("Info", self.flags.reopen_note)
 
 	def set_outcome(self):
 		if self.workflow_state in workflow.CLOSED_STATES:
