@@ -24,8 +24,10 @@ import frappe
 from frappe import _
 from frappe.model import get_permitted_fields, no_value_fields
 
-from kol_crm.workflows import ANALYST, MANAGER, OPERATOR
-
+MANAGER = "KOL Manager"
+OPERATOR = "KOL Operator"
+ANALYST = "KOL Analyst"
+ROLES = (MANAGER, OPERATOR, ANALYST)
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
 READ_PTYPES = frozenset({"read", "select", "report", "export", "print", "email", "share"})
 MODULE = "KOL CRM"

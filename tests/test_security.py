@@ -640,3 +640,68 @@ def test_hole6_child_row_cannot_be_moved_to_own_kol(b_records):
 	assert response.status_code == 403, response.get_data(as_text=True)
 	stored = _stored("KOL Platform Account", row.name, "parent", "handle")
 	assert (stored.parent, stored.handle) == (b_records.kol.name, row.handle)
+
+
+@pytest.mark.parametrize(
+	"method,data",
+	[
+		(
+			"frappe.client.set_value",
+			lambda b: {"doctype": "KOL", "name": b.kol.name, "fieldname": "operator", "value": f.OPERATOR_A},
+		),
+		(
+			"frappe.client.set_value",
+			lambda b: {"doctype": "KOL", "name": b.kol.name, "fieldname": "display_name", "value": "taken"},
+		),
+		(
+			"frappe.client.set_value",
+			lambda b: {
+				"doctype": "KOL Interaction",
+				"name": b.interaction.name,
+				"fieldname": "kol",
+				"value": b.mine.name,
+			},
+		),
+		(
+			"frappe.desk.form.save.savedocs",
+			lambda b: {
+				"doc": json.dumps(
+					{
+						**frappe.get_doc("KOL", b.kol.name).as_dict(convert_dates_to_str=True),
+						"operator": f.OPERATOR_A,
+					}
+				),
+				"action": "Save",
+			},
+		),
+		(
+			"frappe.client.save",
+			lambda b: {
+				"doc": json.dumps(
+					{
+						**frappe.get_doc("KOL", b.kol.name).as_dict(convert_dates_to_str=True),
+						"display_name": "taken",
+					}
+				)
+			},
+		),
+		("frappe.client.delete", lambda b: {"doctype": "KOL Interaction", "name": b.interaction.name}),
+		(
+			"frappe.model.rename_doc.update_document_title",
+			lambda b: {"doctype": "KOL", "docname": b.kol.name, "title": "taken"},
+		),
+	],
+)
+def test_hole2_write_endpoints_refuse_operator_a_on_bs_records(b_records, method, data):
+	before = {
+		"kol": _stored("KOL", b_records.kol.name, "operator", "display_name", "kol_name", "modified"),
+		"interaction": _stored("KOL Interaction", b_records.interaction.name, "kol", "modified"),
+	}
+	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = session.post(f"/api/method/{method}", data=data(b_records))
+	assert response.status_code in (403, 417), response.get_data(as_text=True)
+	assert (
+		_stored("KOL", b_records.kol.name, "operator", "display_name", "kol_name", "modified")
+		== before["kol"]
+	)
+	assert _stored("KOL Interaction", b_records.interaction.name, "kol", "modified") == before["interaction"]

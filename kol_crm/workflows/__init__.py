@@ -9,10 +9,8 @@ definition.
 
 from dataclasses import dataclass, field
 
-MANAGER = "KOL Manager"
-OPERATOR = "KOL Operator"
-ANALYST = "KOL Analyst"
-ROLES = (MANAGER, OPERATOR, ANALYST)
+# the roles are defined with the permission model; re-exported for the workflow definitions
+from kol_crm.permissions import ANALYST, MANAGER, OPERATOR, ROLES
 
 
 @dataclass(frozen=True)
