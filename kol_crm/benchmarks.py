@@ -38,7 +38,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows
-from kol_crm.kol_crm.reporting import FUNNEL
+from kol_crm.kol_crm.report.utils import FUNNEL
 from kol_crm.permissions import assign_pattern
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
 

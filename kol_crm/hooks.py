@@ -30,29 +30,29 @@ before_uninstall = "kol_crm.setup.install.before_uninstall"
 
 doc_events = {
 	"Communication": {
-		"after_insert": "kol_crm.kol_crm.interactions.on_communication",
+		"after_insert": "kol_crm.outreach.interactions.on_communication",
 	},
 	"KOL Interaction": {
-		"on_update": "kol_crm.kol_crm.reminders.on_interaction_change",
-		"on_trash": "kol_crm.kol_crm.reminders.on_interaction_change",
-		"after_insert": "kol_crm.kol_crm.sequences.on_interaction_insert",
+		"on_update": "kol_crm.intelligence.reminders.on_interaction_change",
+		"on_trash": "kol_crm.intelligence.reminders.on_interaction_change",
+		"after_insert": "kol_crm.outreach.sequences.on_interaction_insert",
 	},
 	"KOL": {
-		"validate": "kol_crm.kol_crm.outreach.apply_do_not_contact",
-		"on_update": "kol_crm.kol_crm.sequences.on_kol_update",
-		"on_trash": "kol_crm.kol_crm.tiers.delete_kol_logs",
+		"validate": "kol_crm.outreach.email.apply_do_not_contact",
+		"on_update": "kol_crm.outreach.sequences.on_kol_update",
+		"on_trash": "kol_crm.intelligence.tiers.delete_kol_logs",
 	},
 	"KOL Tier": {
-		"validate": "kol_crm.kol_crm.tiers.validate_tier_order",
-		"on_update": "kol_crm.kol_crm.tiers.on_tier_update",
-		"on_trash": "kol_crm.kol_crm.tiers.forget_tiers",
+		"validate": "kol_crm.intelligence.tiers.validate_tier_order",
+		"on_update": "kol_crm.intelligence.tiers.on_tier_update",
+		"on_trash": "kol_crm.intelligence.tiers.forget_tiers",
 	},
 	"KOL Partnership": {
-		"validate": "kol_crm.kol_crm.violations.validate_partnership_rules",
+		"validate": "kol_crm.intelligence.violations.validate_partnership_rules",
 	},
 	"ToDo": {
 		"validate": "kol_crm.permissions.validate_todo",
-		"after_insert": "kol_crm.kol_crm.assignment.set_operator_from_assignment_rule",
+		"after_insert": "kol_crm.intake.assignment.set_operator_from_assignment_rule",
 	},
 }
 

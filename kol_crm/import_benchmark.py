@@ -1,4 +1,4 @@
-"""Benchmark: candidate import (kol_crm.kol_crm.candidate_import) against one insert() per KOL.
+"""Benchmark: candidate import (kol_crm.intake.candidate_import) against one insert() per KOL.
 
 	bench --site SITE execute kol_crm.import_benchmark.run --kwargs "{'rows': 10000}"
 
@@ -12,7 +12,7 @@ import time
 
 import frappe
 
-from kol_crm.kol_crm.candidate_import import CandidateImport, read_rows
+from kol_crm.intake.candidate_import import CandidateImport, read_rows
 
 HEADER = "kol_name,email,phone,category,intake_purpose,platform,handle,followers,engagement_rate,platform_2,handle_2,followers_2"
 

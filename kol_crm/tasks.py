@@ -1,6 +1,7 @@
 """Scheduler entry points (thin): the logic lives in kol_crm.kol_crm.*."""
 
-from kol_crm.kol_crm import reminders, reporting, reviews, scoring, tiers
+from kol_crm.intelligence import reminders, reviews, scoring, tiers
+from kol_crm.kol_crm.report import utils as reporting
 
 
 def daily() -> None:
@@ -16,12 +17,12 @@ def nightly_scores() -> None:
 
 
 def send_sequence_steps() -> None:
-	from kol_crm.kol_crm import sequences
+	from kol_crm.outreach import sequences
 
 	sequences.send_due_steps()
 
 
 def process_received_applications() -> None:
-	from kol_crm.kol_crm import applications
+	from kol_crm.intake import applications
 
 	applications.process_received_applications()

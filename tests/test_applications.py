@@ -13,7 +13,7 @@ from frappe.installer import update_site_config
 from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_job
 
-from kol_crm.kol_crm import applications
+from kol_crm.intake import applications
 from tests import factories as f
 from tests.api import ApiSession
 
@@ -80,7 +80,7 @@ def run_queued_job(application: str) -> None:
 	queued = job.kwargs
 	assert (queued["site"], queued["method"]) == (
 		frappe.local.site,
-		"kol_crm.kol_crm.applications.process_application",
+		"kol_crm.intake.applications.process_application",
 	)
 	job.delete()
 	frappe.set_user(queued["user"])

@@ -37,7 +37,7 @@ def test_new_kols_without_an_operator_go_round_robin(rule):
 
 
 def test_round_robin_within_category(rule):
-	from kol_crm.kol_crm import assignment
+	from kol_crm.intake import assignment
 	from tests import ops_helpers as h
 
 	cats = h.category_tree()

@@ -3,7 +3,7 @@
 import frappe
 import pytest
 
-from kol_crm.kol_crm.candidate_import import run, start_import
+from kol_crm.intake.candidate_import import run, start_import
 from tests import factories as f
 
 HIDDEN = "duplicate of an existing KOL you don't have access to."

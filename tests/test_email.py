@@ -5,7 +5,7 @@ import pytest
 from frappe.core.doctype.communication.email import make as send_from_desk
 from frappe.email.receive import InboundMail
 
-from kol_crm.kol_crm.interactions import on_communication
+from kol_crm.outreach.interactions import on_communication
 from tests import factories as f
 
 

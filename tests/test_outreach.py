@@ -10,8 +10,8 @@ import json
 import frappe
 import pytest
 
-from kol_crm.kol_crm import bulk
-from kol_crm.kol_crm.outreach import TemplateFieldError
+from kol_crm.outreach import bulk
+from kol_crm.outreach.email import TemplateFieldError
 from tests import factories as f
 from tests import test_email
 from tests.api import ApiSession
@@ -324,7 +324,7 @@ def test_a_large_selection_runs_as_a_background_job_with_progress(email_account,
 	assert not any(_communications(n) for n in names)  # nothing sent in the request
 
 	method, kwargs = queued[0]
-	assert method == "kol_crm.kol_crm.bulk.run_job" and kwargs["queue"] == "long"
+	assert method == "kol_crm.outreach.bulk.run_job" and kwargs["queue"] == "long"
 	assert kwargs["deduplicate"] and kwargs["job_id"] == bulk.job_id("send_outreach", names, kwargs["params"])
 	summary = bulk.run_job(kwargs["action"], kwargs["names"], kwargs["params"])
 	assert len(summary["done"]) == 3
@@ -356,7 +356,7 @@ def test_rest_operator_bulk_action_changes_only_their_own_kols(committed):
 	mine, theirs = committed
 	session = ApiSession(f.OPERATOR_A, f.PASSWORD)
 	response = session.post(
-		"/api/method/kol_crm.kol_crm.bulk.set_field",
+		"/api/method/kol_crm.outreach.bulk.set_field",
 		data={
 			"names": json.dumps([mine.name, theirs.name]),
 			"fieldname": "intake_purpose",
@@ -373,7 +373,7 @@ def test_rest_operator_bulk_action_changes_only_their_own_kols(committed):
 
 	analyst = ApiSession(f.ANALYST, f.PASSWORD)
 	response = analyst.post(
-		"/api/method/kol_crm.kol_crm.bulk.set_field",
+		"/api/method/kol_crm.outreach.bulk.set_field",
 		data={"names": json.dumps([mine.name]), "fieldname": "intake_purpose", "value": "Activation"},
 	)
 	assert response.status_code == 403

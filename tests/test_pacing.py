@@ -2,7 +2,7 @@
 
 import frappe
 
-from kol_crm.kol_crm import pacing
+from kol_crm.intelligence import pacing
 from kol_crm.kol_crm.report.kol_intake_pacing import kol_intake_pacing
 from tests import factories as f
 from tests import ops_helpers as h

@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import getdate
 
-from kol_crm.kol_crm import reminders
+from kol_crm.intelligence import reminders
 from tests import factories as f
 from tests import ops_helpers as h
 

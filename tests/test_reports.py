@@ -459,7 +459,7 @@ def test_report_runs_through_the_desk_api_for_each_role(programme, report):
 
 
 def test_large_programmes_get_the_pipeline_as_a_prepared_report():
-	from kol_crm.kol_crm.reporting import use_prepared_reports
+	from kol_crm.kol_crm.report.utils import use_prepared_reports
 
 	frappe.db.set_value("Report", "KOL Pipeline", "prepared_report", 0)
 	assert use_prepared_reports(threshold=10**9) is False

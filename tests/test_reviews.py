@@ -6,7 +6,7 @@ The daily job runs directly under a frozen clock, so the timing is tested to the
 import frappe
 from frappe.utils import add_days, getdate
 
-from kol_crm.kol_crm import reviews
+from kol_crm.intelligence import reviews
 from tests import factories as f
 from tests import ops_helpers as h
 

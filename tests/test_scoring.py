@@ -6,7 +6,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from kol_crm.kol_crm import scoring
+from kol_crm.intelligence import scoring
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import recompute_scores
 from tests import factories as f
 from tests import ops_helpers as h

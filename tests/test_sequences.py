@@ -9,7 +9,7 @@ from frappe.email.receive import InboundMail
 from frappe.model.workflow import apply_workflow
 from freezegun import freeze_time
 
-from kol_crm.kol_crm import bulk, sequences
+from kol_crm.outreach import bulk, sequences
 from tests import factories as f
 from tests import test_email
 

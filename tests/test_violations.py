@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import getdate
 
-from kol_crm.kol_crm import tiers as tier_logic
+from kol_crm.intelligence import tiers as tier_logic
 from tests import factories as f
 from tests import ops_helpers as h
 

@@ -10,7 +10,7 @@ form keeps Frappe's behaviour, rate limit included.
 import frappe
 from frappe.website.doctype.web_form.web_form import accept as frappe_accept
 
-from kol_crm.kol_crm import applications
+from kol_crm.intake import applications
 
 
 @frappe.whitelist(allow_guest=True)

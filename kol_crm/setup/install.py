@@ -2,7 +2,7 @@
 
 import frappe
 
-from kol_crm.kol_crm.email_templates import ensure_email_templates, remove_email_templates
+from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
 from kol_crm.setup.records import sync_records
 from kol_crm.workflows import all_definitions
 

@@ -18,8 +18,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from kol_crm.kol_crm import validation as v
 from kol_crm.permissions import is_restricted
+from kol_crm.utils import validation as v
 from kol_crm.workflows import MANAGER, Transition, WorkflowDefinition, changed_state
 
 OPEN_STATES = ("Draft", "Pending Approval", "Approved", "Sent", "Countered")

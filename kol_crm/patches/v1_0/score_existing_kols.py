@@ -2,7 +2,7 @@
 
 import frappe
 
-from kol_crm.kol_crm import scoring
+from kol_crm.intelligence import scoring
 
 INLINE_LIMIT = 2000  # larger programmes are rescored by a background job instead of blocking migrate
 

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, formatdate
 
-from kol_crm.kol_crm.reporting import own_kol_criteria, today, week_start, where
+from kol_crm.kol_crm.report.utils import own_kol_criteria, today, week_start, where
 
 WEEKS = 12
 

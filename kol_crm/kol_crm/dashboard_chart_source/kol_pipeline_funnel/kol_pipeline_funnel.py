@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 
 from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows, state_counts
-from kol_crm.kol_crm.reporting import FUNNEL, PATHS, parse_filters
+from kol_crm.kol_crm.report.utils import FUNNEL, PATHS, parse_filters
 
 
 @frappe.whitelist()

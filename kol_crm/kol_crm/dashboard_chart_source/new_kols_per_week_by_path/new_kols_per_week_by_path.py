@@ -11,7 +11,7 @@ from kol_crm.kol_crm.dashboard_chart_source.kol_interactions_per_week.kol_intera
 	week_labels,
 	weeks_back,
 )
-from kol_crm.kol_crm.reporting import PATHS, own_kol_criteria, week_start, where
+from kol_crm.kol_crm.report.utils import PATHS, own_kol_criteria, week_start, where
 
 
 @frappe.whitelist()

@@ -6,10 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 
 from kol_crm import permissions
-from kol_crm.kol_crm import pacing, reminders, reviews, scoring, screening, tiers
-from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.dedupe import find_duplicates
+from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, tiers
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.utils import validation as v
+from kol_crm.utils.dedupe import find_duplicates
 from kol_crm.workflows import kol_lifecycle
 
 

@@ -1,10 +1,10 @@
 // Copyright (c) 2026, kol_crm contributors
 // For license information, please see license.txt
 
-// Bulk actions on the selected KOLs. The server (kol_crm.kol_crm.bulk) checks every KOL and
+// Bulk actions on the selected KOLs. The server (kol_crm.outreach.bulk) checks every KOL and
 // reports per KOL; large selections run in the background with a progress bar.
 
-const KOL_BULK = "kol_crm.kol_crm.bulk.";
+const KOL_BULK = "kol_crm.outreach.bulk.";
 
 frappe.listview_settings["KOL"] = {
 	onload(listview) {

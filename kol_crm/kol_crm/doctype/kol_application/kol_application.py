@@ -4,7 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
-from kol_crm.kol_crm import applications
+from kol_crm.intake import applications
 
 
 class KOLApplication(Document):

@@ -6,7 +6,7 @@ frappe.ui.form.on("KOL Candidate Import", {
 		if (frm.is_new() || ["Queued", "Running"].includes(frm.doc.status)) return;
 		frm.add_custom_button(__("Start Import"), () => {
 			frm.call({
-				method: "kol_crm.kol_crm.candidate_import.start_import",
+				method: "kol_crm.intake.candidate_import.start_import",
 				args: { name: frm.doc.name },
 				freeze: true,
 				freeze_message: __("Importing..."),

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from kol_crm.kol_crm import candidate_import
+from kol_crm.intake import candidate_import
 
 
 class KOLCandidateImport(Document):

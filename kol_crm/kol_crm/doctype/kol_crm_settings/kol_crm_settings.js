@@ -11,7 +11,7 @@ frappe.ui.form.on("KOL CRM Settings", {
 		);
 		frm.add_custom_button(__("Make Category Assignment Rules"), () =>
 			frappe
-				.call("kol_crm.kol_crm.assignment.make_category_rules")
+				.call("kol_crm.intake.assignment.make_category_rules")
 				.then((r) =>
 					frappe.msgprint(__("Assignment rules: {0}", [(r.message || []).join(", ")]))
 				)

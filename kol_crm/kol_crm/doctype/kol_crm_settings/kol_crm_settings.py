@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from kol_crm.kol_crm import validation as v
+from kol_crm.utils import validation as v
 
 COMPONENTS = ("reach", "engagement", "content_quality", "activity", "fit")
 EXTERNAL_WEIGHTS = tuple(f"weight_{c}" for c in COMPONENTS)
@@ -82,7 +82,7 @@ class KOLCRMSettings(Document):
 	def on_update(self):
 		before = self.get_doc_before_save()
 		if before and any(before.get(f) != self.get(f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
-			from kol_crm.kol_crm import scoring
+			from kol_crm.intelligence import scoring
 
 			scoring.enqueue_recompute()
 
@@ -187,6 +187,6 @@ def recompute_scores() -> str:
 	"""Queue a recompute of every KOL's scores and tier (KOL Manager only)."""
 	if not (set(frappe.get_roles()) & {"KOL Manager", "System Manager"}):
 		frappe.throw(_("Only a KOL Manager can recompute scores."), frappe.PermissionError)
-	from kol_crm.kol_crm import scoring
+	from kol_crm.intelligence import scoring
 
 	return scoring.enqueue_recompute()

@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, cstr, get_datetime, getdate, now_datetime
 
-from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.interactions import refresh_kol_follow_up
+from kol_crm.outreach.interactions import refresh_kol_follow_up
 from kol_crm.permissions import is_restricted
+from kol_crm.utils import validation as v
 
 
 class KOLInteraction(Document):

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from kol_crm.kol_crm.benefits import refuse_row_saved_alone
+from kol_crm.deals.terms import refuse_row_saved_alone
 
 
 class KOLNegotiationRound(Document):

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from kol_crm.kol_crm import outreach
+from kol_crm.outreach import email as outreach
 
 
 class KOLOutreachSequence(Document):

@@ -6,14 +6,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, flt
 
-from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.benefits import (
+from kol_crm.deals.terms import (
 	benefits_beyond,
 	revenue_share_percent,
 	validate_benefits,
 	validate_deliverables,
 )
 from kol_crm.permissions import is_restricted
+from kol_crm.utils import validation as v
 
 FINAL_STATUSES = ("Completed", "Terminated")
 

@@ -7,8 +7,8 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import nowdate
 
-from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.benefits import validate_benefits, validate_deliverables
+from kol_crm.deals.terms import validate_benefits, validate_deliverables
+from kol_crm.utils import validation as v
 from kol_crm.workflows import kol_proposal as workflow
 
 

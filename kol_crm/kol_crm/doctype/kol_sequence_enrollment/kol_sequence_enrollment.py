@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, now_datetime, nowdate
 
-from kol_crm.kol_crm import sequences
+from kol_crm.outreach import sequences
 from kol_crm.permissions import is_restricted
 
 

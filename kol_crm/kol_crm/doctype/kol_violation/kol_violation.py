@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from kol_crm.kol_crm import violations
+from kol_crm.intelligence import violations
 
 
 class KOLViolation(Document):

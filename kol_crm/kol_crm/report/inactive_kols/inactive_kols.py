@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint
 
-from kol_crm.kol_crm.reporting import kol_criteria, parse_filters, today, where
+from kol_crm.kol_crm.report.utils import kol_criteria, parse_filters, today, where
 
 DEFAULT_MIN_DAYS = 30
 BUCKETS = (

@@ -6,7 +6,7 @@ KOLs that left the programme are left out. The period narrows the due dates show
 import frappe
 from frappe import _
 
-from kol_crm.kol_crm.reporting import (
+from kol_crm.kol_crm.report.utils import (
 	CLOSED_STATES,
 	kol_criteria,
 	parse_filters,

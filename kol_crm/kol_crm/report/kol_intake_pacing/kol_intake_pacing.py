@@ -5,7 +5,7 @@
 
 from frappe import _
 
-from kol_crm.kol_crm import pacing
+from kol_crm.intelligence import pacing
 
 
 def execute(filters: dict | None = None):

@@ -12,7 +12,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate
 
-from kol_crm.kol_crm.reporting import (
+from kol_crm.kol_crm.report.utils import (
 	CLOSED_STATES,
 	INTERACTION_TYPES,
 	kol_criteria,

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Sum
 
-from kol_crm.kol_crm.reporting import kol_criteria, parse_filters, per, ratio, where
+from kol_crm.kol_crm.report.utils import kol_criteria, parse_filters, per, ratio, where
 
 KPIS = (
 	("new_users", "target_new_users", "result_new_users"),

@@ -20,7 +20,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from pypika.terms import CustomFunction
 
-from kol_crm.kol_crm.reporting import (
+from kol_crm.kol_crm.report.utils import (
 	BEYOND_ACTIVE,
 	EXIT_STATE,
 	FUNNEL,

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, Trim
 
-from kol_crm.kol_crm.reporting import (
+from kol_crm.kol_crm.report.utils import (
 	kol_criteria,
 	median_of_counts,
 	parse_filters,

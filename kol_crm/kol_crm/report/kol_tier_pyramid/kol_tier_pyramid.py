@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
 
-from kol_crm.kol_crm.reporting import CLOSED_STATES, kol_criteria, parse_filters, where
+from kol_crm.kol_crm.report.utils import CLOSED_STATES, kol_criteria, parse_filters, where
 
 
 def execute(filters=None):

@@ -8,8 +8,8 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Lower
 
-from kol_crm.kol_crm.validation import normalise_handle
 from kol_crm.permissions import can_access_kol
+from kol_crm.utils.validation import normalise_handle
 
 CONTACT_KEYS = ("email", "phone", "wechat")
 

@@ -233,7 +233,7 @@ def apply_scores(doc, s=None, today=None) -> dict:
 
 def enqueue_recompute(after_commit: bool = True) -> str:
 	frappe.enqueue(
-		"kol_crm.kol_crm.scoring.recompute_all",
+		"kol_crm.intelligence.scoring.recompute_all",
 		queue="long",
 		timeout=3600,
 		job_id="kol_crm:recompute_scores",
@@ -284,7 +284,7 @@ def rescore(name: str, s=None) -> bool:
 	doc = frappe.get_doc("KOL", name)
 	fields = ("score_overall", "tier", *(f"score_{c}" for c in COMPONENTS), "score_explanation")
 	before = {f: doc.get(f) for f in fields}
-	from kol_crm.kol_crm import tiers
+	from kol_crm.intelligence import tiers
 
 	apply_scores(doc, s)
 	tiers.assign_tier(doc)

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
-from kol_crm.kol_crm import tiers
+from kol_crm.intelligence import tiers
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
 
 SEVERITY_BASE = {"Minor": 0, "Major": 1, "Severe": 2}

@@ -18,9 +18,9 @@ from frappe import _
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, date_diff, getdate, nowdate
 
-from kol_crm.kol_crm import reminders
+from kol_crm.intelligence import reminders
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
-from kol_crm.kol_crm.jobs import for_each
+from kol_crm.utils.jobs import for_each
 
 REVIEW = "Inactivity Review"
 

@@ -124,7 +124,7 @@ def validate_tier_order(tier_doc, method=None) -> None:
 
 def on_tier_update(tier_doc, method=None) -> None:
 	"""doc_events (KOL Tier.on_update): thresholds or privileges changed, so rescore in the background."""
-	from kol_crm.kol_crm import scoring
+	from kol_crm.intelligence import scoring
 
 	forget_tiers()
 	before = tier_doc.get_doc_before_save()
@@ -174,7 +174,7 @@ def refresh_privileges_of_tier(tier: str, inline: bool | None = None) -> None:
 	names = frappe.get_all("KOL", filters={"tier": tier}, pluck="name")
 	if inline is None and len(names) > INLINE_REFRESH_LIMIT:
 		frappe.enqueue(
-			"kol_crm.kol_crm.tiers.refresh_privileges_of_tier",
+			"kol_crm.intelligence.tiers.refresh_privileges_of_tier",
 			queue="long",
 			tier=tier,
 			inline=True,
@@ -228,7 +228,7 @@ def lift_expired_suspensions(today=None) -> int:
 		],
 		pluck="name",
 	)
-	from kol_crm.kol_crm.jobs import for_each
+	from kol_crm.utils.jobs import for_each
 
 	def lift(name):
 		kol = frappe.get_doc("KOL", name)

@@ -20,8 +20,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, escape_html, now_datetime
 
-from kol_crm.kol_crm import validation as v
-from kol_crm.kol_crm.dedupe import find_matches
+from kol_crm.utils import validation as v
+from kol_crm.utils.dedupe import find_matches
 
 RATE_LIMIT = 3  # applications per client address ...
 RATE_WINDOW = 60  # ... per this many seconds
@@ -139,7 +139,7 @@ def job_id(application: str) -> str:
 def enqueue_processing(app) -> None:
 	"""After the request commits: match the application in a worker, never in the guest's request."""
 	frappe.enqueue(
-		"kol_crm.kol_crm.applications.process_application",
+		"kol_crm.intake.applications.process_application",
 		application=app.name,
 		job_id=job_id(app.name),
 		enqueue_after_commit=True,

@@ -20,7 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, format_datetime, get_datetime, getdate, now_datetime, nowdate
 
-from kol_crm.kol_crm import outreach
+from kol_crm.outreach import email as outreach
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES
 
 ENROLLMENT = "KOL Sequence Enrollment"

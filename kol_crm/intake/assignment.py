@@ -13,8 +13,8 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import get_descendants_of
 
+from kol_crm.intelligence.tiers import is_manager
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
-from kol_crm.kol_crm.tiers import is_manager
 from kol_crm.workflows.kol_lifecycle import INITIAL_STATE
 
 GENERIC_RULE = "KOL Operator Round Robin"

@@ -19,7 +19,7 @@ from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
-from kol_crm.kol_crm.jobs import for_each
+from kol_crm.utils.jobs import for_each
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES, initial_state
 
 CLOSED_STATES = ("Declined", "Dropped", "Offboarded")

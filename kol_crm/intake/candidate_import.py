@@ -27,9 +27,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, now
 
-from kol_crm.kol_crm.dedupe import CONTACT_KEYS, hidden_duplicate
-from kol_crm.kol_crm.validation import normalise_handle
 from kol_crm.permissions import can_access_kol, is_restricted
+from kol_crm.utils.dedupe import CONTACT_KEYS, hidden_duplicate
+from kol_crm.utils.validation import normalise_handle
 
 INLINE_LIMIT = 200  # rows imported within the request; larger files go to a background job
 CHUNK = 500

@@ -61,7 +61,7 @@ def apply_screening(doc, s=None) -> None:
 
 def validate_override(doc) -> None:
 	"""Only a KOL Manager overrides a conflict, and only with a reason."""
-	from kol_crm.kol_crm.tiers import _changed, is_manager
+	from kol_crm.intelligence.tiers import _changed, is_manager
 
 	if _changed(doc, "conflict_override", "conflict_override_reason"):
 		if not is_manager():

@@ -21,7 +21,8 @@ import frappe
 from frappe import _
 from frappe.utils import strip_html
 
-from kol_crm.kol_crm import outreach, sequences
+from kol_crm.outreach import email as outreach
+from kol_crm.outreach import sequences
 from kol_crm.workflows import kol_lifecycle
 
 INLINE_LIMIT = 20
@@ -175,7 +176,7 @@ def run(action: str, names: str | list[str], params: dict) -> dict:
 	frappe.has_permission("KOL", "write", throw=True)
 	if len(names) > INLINE_LIMIT:
 		frappe.enqueue(
-			"kol_crm.kol_crm.bulk.run_job",
+			"kol_crm.outreach.bulk.run_job",
 			queue="long",
 			timeout=max(600, 2 * len(names)),
 			# the same request twice (a double click) while the first is queued or running: once

@@ -97,7 +97,7 @@ def pacing_rows(s=None) -> list[dict]:
 
 def warn_if_oversupplied(doc, s=None) -> None:
 	"""KOL.validate: adding a KOL to intake in an over-supplied category warns (never refuses)."""
-	from kol_crm.kol_crm.reminders import current_state
+	from kol_crm.intelligence.reminders import current_state
 
 	if doc.flags.skip_pacing_warning or not doc.category or current_state(doc) not in INTAKE_STATES:
 		return

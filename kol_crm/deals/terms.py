@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, escape_html, flt, fmt_money
 
-from kol_crm.kol_crm import validation as v
+from kol_crm.utils import validation as v
 
 
 def validate_benefits(doc) -> None:
