@@ -28,31 +28,12 @@ before_uninstall = "kol_crm.setup.install.before_uninstall"
 # fixtures whole on every migrate): kol_crm.setup.records creates them when missing and keeps
 # what an administrator configured on them.
 
+# Only other apps' DocTypes: kol_crm's own DocTypes handle their events in their controllers.
 doc_events = {
-	"Communication": {
-		"after_insert": "kol_crm.outreach.interactions.on_communication",
-	},
-	"KOL Interaction": {
-		"on_update": "kol_crm.intelligence.reminders.on_interaction_change",
-		"on_trash": "kol_crm.intelligence.reminders.on_interaction_change",
-		"after_insert": "kol_crm.outreach.sequences.on_interaction_insert",
-	},
-	"KOL": {
-		"validate": "kol_crm.outreach.email.apply_do_not_contact",
-		"on_update": "kol_crm.outreach.sequences.on_kol_update",
-		"on_trash": "kol_crm.intelligence.tiers.delete_kol_logs",
-	},
-	"KOL Tier": {
-		"validate": "kol_crm.intelligence.tiers.validate_tier_order",
-		"on_update": "kol_crm.intelligence.tiers.on_tier_update",
-		"on_trash": "kol_crm.intelligence.tiers.forget_tiers",
-	},
-	"KOL Partnership": {
-		"validate": "kol_crm.intelligence.violations.validate_partnership_rules",
-	},
+	"Communication": {"after_insert": "kol_crm.extends.communication.after_insert"},
 	"ToDo": {
-		"validate": "kol_crm.permissions.validate_todo",
-		"after_insert": "kol_crm.intake.assignment.set_operator_from_assignment_rule",
+		"validate": "kol_crm.extends.todo.validate",
+		"after_insert": "kol_crm.extends.todo.after_insert",
 	},
 }
 

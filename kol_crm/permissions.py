@@ -295,8 +295,8 @@ def guarded_doctypes() -> set[str]:
 	return {*GUARDED_PARENTS, *children}
 
 
-def validate_todo(todo, method=None) -> None:
-	"""doc_events (ToDo.validate): assigning (and so widening ``_assign``) needs write access.
+def validate_todo(todo) -> None:
+	"""ToDo.validate: assigning (and so widening ``_assign``) needs write access.
 
 	Any user may insert a ToDo, and Frappe copies its user into the referenced document's
 	``_assign``, which grants access to a KOL. For kol_crm's records the session user must be

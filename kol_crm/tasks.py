@@ -1,7 +1,9 @@
-"""Scheduler entry points (thin): the logic lives in kol_crm.kol_crm.*."""
+"""Scheduler entry points (thin): the logic lives in the intelligence, outreach and intake packages."""
 
-from kol_crm.intelligence import reminders, reviews, scoring, tiers
+from kol_crm.intake import applications
+from kol_crm.intelligence import recompute, reminders, reviews, tiers
 from kol_crm.kol_crm.report import utils as reporting
+from kol_crm.outreach import sequences
 
 
 def daily() -> None:
@@ -13,16 +15,12 @@ def daily() -> None:
 
 
 def nightly_scores() -> None:
-	scoring.recompute_all()
+	recompute.recompute_all()
 
 
 def send_sequence_steps() -> None:
-	from kol_crm.outreach import sequences
-
 	sequences.send_due_steps()
 
 
 def process_received_applications() -> None:
-	from kol_crm.intake import applications
-
 	applications.process_received_applications()

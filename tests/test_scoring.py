@@ -6,7 +6,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from kol_crm.intelligence import scoring
+from kol_crm.intelligence import recompute, scoring
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import recompute_scores
 from tests import factories as f
 from tests import ops_helpers as h
@@ -80,7 +80,7 @@ def test_internal_cultivation_weighs_quality_over_activity_by_default():
 	busy = f.make_kol(**path, content_quality_rating=0.2, last_active_on_platform=nowdate())
 	assert quality.score_activity < busy.score_activity
 	assert quality.score_overall > busy.score_overall
-	from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+	from kol_crm.utils.settings import get_settings
 
 	s = get_settings()  # the defaults, whether or not the settings were ever saved on this site
 	assert s.internal_weight_content_quality > s.internal_weight_activity
@@ -110,12 +110,12 @@ def test_changing_weights_and_recomputing_moves_tiers():
 	frappe.set_user(f.MANAGER)
 	h.settings(weight_content_quality=0, weight_engagement=0)  # reach alone: 58 -> still Silver
 	frappe.db.set_value("KOL", kol.name, "score_overall", 0)
-	result = scoring.recompute_all(publish=True, commit=False)
+	result = recompute.recompute_all(publish=True, commit=False)
 	assert result["failed"] == 0
 	kol.reload()
 	assert kol.score_overall == pytest.approx(58.3, abs=0.1)
 	h.settings(reach_full_followers=20_000)  # 12,000 of 20,000 log-scaled: 94.8 -> Gold
-	scoring.recompute_all(commit=False)
+	recompute.recompute_all(commit=False)
 	kol.reload()
 	assert kol.tier == tiers["Gold"]
 	assert frappe.db.exists("KOL Tier Change", {"kol": kol.name, "to_tier": tiers["Gold"]})

@@ -13,15 +13,15 @@ import frappe
 from frappe import _
 from frappe.utils.nestedset import get_descendants_of
 
-from kol_crm.intelligence.tiers import is_manager
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.permissions import is_manager
+from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INITIAL_STATE
 
 GENERIC_RULE = "KOL Operator Round Robin"
 
 
-def set_operator_from_assignment_rule(todo, method=None) -> None:
-	"""doc_events (ToDo.after_insert)."""
+def set_operator_from_assignment_rule(todo) -> None:
+	"""A KOL without an operator takes the user its Assignment Rule assigned it to (ToDo.after_insert)."""
 	if todo.reference_type != "KOL" or not todo.assignment_rule or not todo.reference_name:
 		return
 	if frappe.db.get_value("KOL", todo.reference_name, "operator"):

@@ -13,7 +13,8 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt
 
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.intelligence.reminders import current_state
+from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES
 
 SPEED_UP, SLOW_DOWN, ON_PACE, NO_AUDIENCE = "Speed up", "Slow down", "On pace", "No audience"
@@ -97,8 +98,6 @@ def pacing_rows(s=None) -> list[dict]:
 
 def warn_if_oversupplied(doc, s=None) -> None:
 	"""KOL.validate: adding a KOL to intake in an over-supplied category warns (never refuses)."""
-	from kol_crm.intelligence.reminders import current_state
-
 	if doc.flags.skip_pacing_warning or not doc.category or current_state(doc) not in INTAKE_STATES:
 		return
 	before = doc.get_doc_before_save()

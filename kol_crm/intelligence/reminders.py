@@ -18,8 +18,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
 from kol_crm.utils.jobs import for_each
+from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES, initial_state
 
 CLOSED_STATES = ("Declined", "Dropped", "Offboarded")
@@ -187,8 +187,8 @@ def update_outreach_status(kol: str, s=None, remind: bool = False) -> bool:
 	return stalled
 
 
-def on_interaction_change(doc, method=None) -> None:
-	"""doc_events (KOL Interaction): recount the attempts without reply."""
+def on_interaction_change(doc) -> None:
+	"""KOL Interaction.on_update / on_trash: recount the attempts without reply."""
 	if doc.kol:
 		update_outreach_status(doc.kol)
 

@@ -19,8 +19,8 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, date_diff, getdate, nowdate
 
 from kol_crm.intelligence import reminders
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
 from kol_crm.utils.jobs import for_each
+from kol_crm.utils.settings import get_settings
 
 REVIEW = "Inactivity Review"
 

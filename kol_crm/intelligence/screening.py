@@ -12,7 +12,9 @@ import re
 import frappe
 from frappe import _
 
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.permissions import is_manager
+from kol_crm.utils.docs import field_changed
+from kol_crm.utils.settings import get_settings
 
 
 def _lines(text: str | None) -> list[str]:
@@ -61,9 +63,7 @@ def apply_screening(doc, s=None) -> None:
 
 def validate_override(doc) -> None:
 	"""Only a KOL Manager overrides a conflict, and only with a reason."""
-	from kol_crm.intelligence.tiers import _changed, is_manager
-
-	if _changed(doc, "conflict_override", "conflict_override_reason"):
+	if field_changed(doc, "conflict_override", "conflict_override_reason"):
 		if not is_manager():
 			frappe.throw(_("Only a KOL Manager can override a conflict of interest."), frappe.PermissionError)
 		if doc.conflict_override:

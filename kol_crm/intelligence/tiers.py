@@ -14,13 +14,12 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime, nowdate
 
-MANAGER_ROLES = frozenset({"KOL Manager", "System Manager"})
+from kol_crm.permissions import is_manager
+from kol_crm.utils.docs import field_changed
+from kol_crm.utils.jobs import for_each
+from kol_crm.workflows import changed_state
+
 ACTIVE, SUSPENDED, REVOKED = "Active", "Suspended", "Revoked"
-
-
-def is_manager(user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return user == "Administrator" or bool(MANAGER_ROLES & set(frappe.get_roles(user)))
 
 
 def all_tiers() -> list[dict]:
@@ -34,19 +33,12 @@ def all_tiers() -> list[dict]:
 	return frappe.local.kol_crm_tiers
 
 
-def forget_tiers(*args, **kwargs) -> None:
+def forget_tiers() -> None:
 	frappe.local.kol_crm_tiers = None
 
 
 def tier_for_score(score: float, tiers: list[dict]) -> dict | None:
 	return next((t for t in tiers if flt(score) >= flt(t.min_score)), None)
-
-
-def _changed(doc, *fields) -> bool:
-	before = doc.get_doc_before_save()
-	if not before:
-		return any(doc.get(f) for f in fields)
-	return any((before.get(f) or None) != (doc.get(f) or None) for f in fields)
 
 
 # ------------------------------------------------------------------ validation and assignment
@@ -55,7 +47,7 @@ def _changed(doc, *fields) -> bool:
 def validate_pin(doc) -> None:
 	"""Only a KOL Manager pins (or changes a pinned tier); a pin needs a tier and a reason."""
 	pin_fields = ("tier_pinned", "tier_pin_reason") + (("tier",) if doc.tier_pinned else ())
-	if _changed(doc, *pin_fields) and not is_manager():
+	if field_changed(doc, *pin_fields) and not is_manager():
 		frappe.throw(_("Only a KOL Manager can pin a KOL's tier."), frappe.PermissionError)
 	if doc.tier_pinned:
 		if not doc.tier:
@@ -99,41 +91,6 @@ def assign_tier(doc, tiers: list[dict] | None = None) -> None:
 	else:
 		reason += " " + _("This is the top tier.")
 	doc.tier_reason = reason
-
-
-def validate_tier_order(tier_doc, method=None) -> None:
-	"""doc_events (KOL Tier.validate): a better-ranked tier needs at least the same minimum score."""
-	for other in frappe.get_all(
-		"KOL Tier", filters={"name": ("!=", tier_doc.name)}, fields=["name", "rank", "min_score"]
-	):
-		better, worse = (other, tier_doc) if other.rank < tier_doc.rank else (tier_doc, other)
-		if flt(better.min_score) < flt(worse.min_score):
-			frappe.throw(
-				_(
-					"Minimum Score {0} of tier {1} is out of order: tier {2} (rank {3}) has minimum score {4}. A better rank needs a higher minimum score."
-				).format(
-					flt(tier_doc.min_score),
-					frappe.bold(tier_doc.name or tier_doc.tier_name),
-					frappe.bold(other.name),
-					other.rank,
-					flt(other.min_score),
-				),
-				title=_("Invalid value"),
-			)
-
-
-def on_tier_update(tier_doc, method=None) -> None:
-	"""doc_events (KOL Tier.on_update): thresholds or privileges changed, so rescore in the background."""
-	from kol_crm.intelligence import scoring
-
-	forget_tiers()
-	before = tier_doc.get_doc_before_save()
-	if before is None or flt(before.min_score) != flt(tier_doc.min_score):
-		scoring.enqueue_recompute()
-	refresh_privileges_of_tier(tier_doc.name)
-
-
-# ------------------------------------------------------------------ privileges
 
 
 def tier_privileges(tier: str | None) -> list[tuple[str, str]]:
@@ -201,8 +158,6 @@ def set_privilege_status(doc, status: str, reason: str, until=None) -> None:
 
 def apply_state_privileges(doc) -> None:
 	"""Dormant suspends, Offboarded revokes, Reactivate restores a dormancy suspension."""
-	from kol_crm.workflows import changed_state
-
 	_from, to_state = changed_state(doc)
 	if to_state == "Dormant" and doc.privilege_status == ACTIVE:
 		set_privilege_status(doc, SUSPENDED, _("the KOL became Dormant"))
@@ -228,7 +183,6 @@ def lift_expired_suspensions(today=None) -> int:
 		],
 		pluck="name",
 	)
-	from kol_crm.utils.jobs import for_each
 
 	def lift(name):
 		kol = frappe.get_doc("KOL", name)
@@ -274,7 +228,7 @@ def log_changes(doc) -> None:
 		doc.flags.privilege_log = None
 
 
-def delete_kol_logs(doc, method=None) -> None:
-	"""doc_events (KOL.on_trash): a deleted KOL takes its tier history and reminder keys with it."""
+def delete_kol_logs(doc) -> None:
+	"""KOL.on_trash: a deleted KOL takes its tier history and reminder keys with it."""
 	frappe.db.delete("KOL Tier Change", {"kol": doc.name})
 	frappe.db.delete("KOL Reminder", {"kol": doc.name})

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
 from kol_crm.intelligence import tiers
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.utils.settings import get_settings
 
 SEVERITY_BASE = {"Minor": 0, "Major": 1, "Severe": 2}
 PENALTIES = ("Warning", "Suspend Privileges", "Revoke Privileges")
@@ -107,8 +107,8 @@ def apply_penalty(violation) -> None:
 	kol.save()
 
 
-def validate_partnership_rules(doc, method=None) -> None:
-	"""doc_events (KOL Partnership.validate): which rules were acknowledged, and when."""
+def validate_partnership_rules(doc) -> None:
+	"""KOL Partnership.validate: which rules were acknowledged, and when."""
 	if doc.rules_acknowledged and not doc.acknowledged_rules:
 		for rule in frappe.get_all("KOL Rule", filters={"disabled": 0}, pluck="name", order_by="name"):
 			doc.append("acknowledged_rules", {"rule": rule})

@@ -19,10 +19,12 @@ import json
 
 import frappe
 from frappe import _
+from frappe.model.workflow import apply_workflow, get_transitions
 from frappe.utils import strip_html
 
 from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
+from kol_crm.permissions import MANAGER, OPERATOR
 from kol_crm.workflows import kol_lifecycle
 
 INLINE_LIMIT = 20
@@ -119,8 +121,6 @@ def _set_field(doc, fieldname: str, value: str | None, reason: str | None = None
 
 
 def _apply_transition(doc, action: str) -> tuple[str, str]:
-	from frappe.model.workflow import apply_workflow, get_transitions
-
 	if action not in {t.action for t in get_transitions(doc)}:
 		return FAILED, _("{0} is not possible for this KOL in state {1}.").format(
 			_(action), _(doc.workflow_state or "")
@@ -260,8 +260,6 @@ def error_text(e: Exception) -> str:
 
 
 def validate_bulk_value(fieldname: str, value: str | None, reason: str | None) -> None:
-	from kol_crm.workflows import MANAGER, OPERATOR
-
 	if fieldname == "do_not_contact" and (
 		value not in ("0", "1") or (value == "1" and not (reason or "").strip())
 	):

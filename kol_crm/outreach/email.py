@@ -23,8 +23,8 @@ class TemplateFieldError(frappe.ValidationError):
 # ------------------------------------------------------------------ do not contact
 
 
-def apply_do_not_contact(doc, method=None) -> None:
-	"""doc_events (KOL.validate): date the do-not-contact flag; clear it when lifted."""
+def apply_do_not_contact(doc) -> None:
+	"""KOL.validate: date the do-not-contact flag; clear it when lifted."""
 	if doc.get("do_not_contact"):
 		if not (doc.get("do_not_contact_reason") or "").strip():
 			frappe.throw(

@@ -56,8 +56,8 @@ def kol_for_communication(comm) -> tuple[str | None, str | None, str | None]:
 	return None, None, None
 
 
-def on_communication(comm, method=None) -> None:
-	"""doc_events hook (Communication.after_insert)."""
+def on_communication(comm) -> None:
+	"""An email to or from a KOL becomes exactly one KOL Interaction (Communication.after_insert)."""
 	if comm.communication_type != "Communication" or comm.communication_medium not in ("Email", None, ""):
 		return
 	if frappe.db.exists("KOL Interaction", {"communication": comm.name}):

@@ -79,14 +79,14 @@ def stop(name: str, reason: str) -> None:
 # ------------------------------------------------------------------ hooks
 
 
-def on_interaction_insert(doc, method=None) -> None:
-	"""doc_events (KOL Interaction.after_insert): a reply stops the KOL's sequences."""
+def on_interaction_insert(doc) -> None:
+	"""KOL Interaction.after_insert: a reply stops the KOL's sequences."""
 	if doc.direction == "Inbound" and doc.kol:
 		stop_active(doc.kol, reply_reason(doc.interaction_type, doc.interaction_on))
 
 
-def on_kol_update(doc, method=None) -> None:
-	"""doc_events (KOL.on_update): leaving intake or do-not-contact stops the KOL's sequences."""
+def on_kol_update(doc) -> None:
+	"""KOL.on_update: leaving intake or do-not-contact stops the KOL's sequences."""
 	if not (doc.has_value_changed("workflow_state") or doc.has_value_changed("do_not_contact")):
 		return
 	if doc.workflow_state not in INTAKE_STATES:

@@ -2,13 +2,13 @@
 
 import frappe
 
-from kol_crm.intelligence import scoring
+from kol_crm.intelligence import recompute
 
 INLINE_LIMIT = 2000  # larger programmes are rescored by a background job instead of blocking migrate
 
 
 def execute():
 	if frappe.db.count("KOL") <= INLINE_LIMIT:
-		scoring.recompute_all(commit=False)
+		recompute.recompute_all(commit=False)
 	else:
-		scoring.enqueue_recompute()
+		recompute.enqueue_recompute()

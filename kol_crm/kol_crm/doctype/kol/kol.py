@@ -7,9 +7,11 @@ from frappe.model.document import Document
 
 from kol_crm import permissions
 from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, tiers
-from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import get_settings
+from kol_crm.outreach import email as outreach
+from kol_crm.outreach import sequences
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
+from kol_crm.utils.settings import get_settings
 from kol_crm.workflows import kol_lifecycle
 
 
@@ -122,10 +124,15 @@ class KOL(Document):
 		self.update_scores_and_tier()
 		self.update_privileges()
 		self.check_review_and_follow_up()
+		outreach.apply_do_not_contact(self)
 
 	def on_update(self):
 		tiers.log_changes(self)
 		reviews.log_review(self)
+		sequences.on_kol_update(self)
+
+	def on_trash(self):
+		tiers.delete_kol_logs(self)
 
 	def validate_workflow(self):
 		# A new KOL starts in its intake path's first state; Frappe's own check would
@@ -195,7 +202,8 @@ class KOL(Document):
 		screening.validate_override(self)
 
 	def update_scores_and_tier(self):
-		scoring.apply_scores(self, self.settings)
+		if not self.flags.scores_applied:  # recompute.rescore scored it just before saving
+			scoring.apply_scores(self, self.settings)
 		tiers.validate_pin(self)
 		tiers.assign_tier(self)
 

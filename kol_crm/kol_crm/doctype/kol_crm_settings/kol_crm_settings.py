@@ -5,28 +5,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from kol_crm.intelligence import recompute
 from kol_crm.utils import validation as v
-
-COMPONENTS = ("reach", "engagement", "content_quality", "activity", "fit")
-EXTERNAL_WEIGHTS = tuple(f"weight_{c}" for c in COMPONENTS)
-INTERNAL_WEIGHTS = tuple(f"internal_weight_{c}" for c in COMPONENTS)
-POSITIVE_DAYS = (
-	"inactivity_days",
-	"dormant_after_days",
-	"follow_up_days",
-	"no_reply_attempts",
-	"violation_window_days",
-	"suspension_days",
-	"content_full_posts",
-)
-WEIGHT_FIELDS_CHANGING_SCORES = (
-	*EXTERNAL_WEIGHTS,
-	*INTERNAL_WEIGHTS,
-	"reach_full_followers",
-	"engagement_full_rate",
-	"content_full_posts",
-	"activity_full_days",
-	"activity_zero_days",
+from kol_crm.utils.settings import (
+	EXTERNAL_WEIGHTS,
+	INTERNAL_WEIGHTS,
+	POSITIVE_DAYS,
+	WEIGHT_FIELDS_CHANGING_SCORES,
 )
 
 
@@ -82,9 +67,7 @@ class KOLCRMSettings(Document):
 	def on_update(self):
 		before = self.get_doc_before_save()
 		if before and any(before.get(f) != self.get(f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
-			from kol_crm.intelligence import scoring
-
-			scoring.enqueue_recompute()
+			recompute.enqueue_recompute()
 
 	def set_missing_defaults(self):
 		for df in self.meta.fields:
@@ -171,22 +154,9 @@ class KOLCRMSettings(Document):
 				v.invalid(_("{0}Audience Size must not be negative.").format(label))
 
 
-def get_settings() -> "KOLCRMSettings":
-	"""The settings with every unset value at its default.
-
-	From Frappe's document cache, which a save of the settings clears: every KOL save reads
-	them, and a fresh read costs a query per field table. (Tests clear it after rolling back.)
-	"""
-	doc = frappe.get_cached_doc("KOL CRM Settings")
-	doc.set_missing_defaults()
-	return doc
-
-
 @frappe.whitelist()
 def recompute_scores() -> str:
 	"""Queue a recompute of every KOL's scores and tier (KOL Manager only)."""
 	if not (set(frappe.get_roles()) & {"KOL Manager", "System Manager"}):
 		frappe.throw(_("Only a KOL Manager can recompute scores."), frappe.PermissionError)
-	from kol_crm.intelligence import scoring
-
-	return scoring.enqueue_recompute()
+	return recompute.enqueue_recompute()

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, cstr, get_datetime, getdate, now_datetime
 
+from kol_crm.intelligence import reminders
+from kol_crm.outreach import sequences
 from kol_crm.outreach.interactions import refresh_kol_follow_up
 from kol_crm.permissions import is_restricted
 from kol_crm.utils import validation as v
@@ -45,14 +47,19 @@ class KOLInteraction(Document):
 		self.validate_dates()
 		self.validate_links()
 
+	def after_insert(self):
+		sequences.on_interaction_insert(self)
+
 	def on_update(self):
 		refresh_kol_follow_up(self.kol)
 		before = self.get_doc_before_save()
 		if before and before.kol != self.kol:
 			refresh_kol_follow_up(before.kol)
+		reminders.on_interaction_change(self)
 
 	def on_trash(self):
 		self.flags.kol_to_refresh = self.kol
+		reminders.on_interaction_change(self)
 
 	def after_delete(self):
 		refresh_kol_follow_up(self.flags.kol_to_refresh)

@@ -12,6 +12,7 @@ from kol_crm.deals.terms import (
 	validate_benefits,
 	validate_deliverables,
 )
+from kol_crm.intelligence import violations
 from kol_crm.permissions import is_restricted
 from kol_crm.utils import validation as v
 
@@ -69,6 +70,7 @@ class KOLPartnership(Document):
 		validate_benefits(self)
 		self.validate_benefits_within_terms()
 		self.set_revenue_share_due()
+		violations.validate_partnership_rules(self)
 
 	def validate_origin(self):
 		"""A partnership comes from an accepted proposal; a KOL Manager may create one without,
