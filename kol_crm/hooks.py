@@ -19,6 +19,8 @@ add_to_apps_screen = [
 ]
 
 export_python_type_annotations = True
+# every whitelisted method is typed (Frappe 16 enforces it; tests/test_architecture.py checks it here)
+require_type_annotated_api_methods = True
 
 after_install = "kol_crm.setup.install.after_install"
 after_migrate = "kol_crm.setup.install.after_migrate"

@@ -25,7 +25,7 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now
+from frappe.utils import cint, now, strip_html
 
 from kol_crm.permissions import can_access_kol, is_restricted
 from kol_crm.utils.dedupe import CONTACT_KEYS, hidden_duplicate
@@ -549,7 +549,6 @@ def _bulk_insert(doctype: str, rows: list[dict], chunk_size: int = 500) -> None:
 
 
 def _clean(e: Exception) -> str:
-	from frappe.utils import strip_html
 
 	return strip_html(str(e)) or e.__class__.__name__
 

@@ -17,7 +17,7 @@ from frappe.utils import flt, getdate, now_datetime, nowdate
 from kol_crm.permissions import is_manager
 from kol_crm.utils.docs import field_changed
 from kol_crm.utils.jobs import for_each
-from kol_crm.workflows import changed_state
+from kol_crm.workflows.base import changed_state
 
 ACTIVE, SUSPENDED, REVOKED = "Active", "Suspended", "Revoked"
 

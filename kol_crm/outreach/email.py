@@ -9,8 +9,11 @@ outbound KOL Interaction.
 import frappe
 from frappe import _
 from frappe.core.doctype.communication.email import make as make_communication
+from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model import default_fields
 from frappe.utils import nowdate
+from frappe.utils.jinja import get_jenv
+from jinja2 import TemplateSyntaxError, meta, nodes
 
 #: template variables that are not KOL fields but exist when the template renders
 EXTRA_CONTEXT = frozenset({"doc", "doctype"})
@@ -72,7 +75,6 @@ def is_unsubscribed(doc) -> bool:
 
 def kol_variables() -> set[str]:
 	"""Names a template rendered against a KOL may use: its fields and the Jinja globals."""
-	from frappe.utils.jinja import get_jenv
 
 	meta = frappe.get_meta("KOL")
 	fields = {df.fieldname for df in meta.fields if df.fieldtype not in frappe.model.no_value_fields}
@@ -82,8 +84,6 @@ def kol_variables() -> set[str]:
 
 def unknown_variables(source: str) -> set[str]:
 	"""Names ``source`` reads that a KOL does not provide (``{{ x }}`` and ``{{ doc.x }}``)."""
-	from frappe.utils.jinja import get_jenv
-	from jinja2 import TemplateSyntaxError, meta, nodes
 
 	if not source:
 		return set()
@@ -147,7 +147,6 @@ def render_for_kol(template, kol) -> dict:
 
 
 def ensure_outgoing_account() -> None:
-	from frappe.email.doctype.email_account.email_account import EmailAccount
 
 	if not EmailAccount.find_outgoing(match_by_doctype="KOL"):
 		frappe.throw(

@@ -15,7 +15,9 @@ from kol_crm.overrides.db_query import is_guarded, refuse
 
 
 @frappe.whitelist()
-def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
+def get_count(
+	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
+) -> int:
 	if not is_guarded(doctype):
 		return frappe_get_count(doctype, filters=filters, debug=debug, cache=cache)
 	try:

@@ -22,13 +22,13 @@ ADDRESS_FIELDS = ("sender", "recipients", "cc", "bcc", "sender_full_name", "_use
 
 
 @frappe.whitelist()
-def getdoc(doctype: str, name: str, user: str | None = None):
+def getdoc(doctype: str, name: str, user: str | None = None) -> None:
 	load.getdoc(doctype, name, user)
 	mask_docinfo(doctype, name)
 
 
 @frappe.whitelist()
-def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
+def get_docinfo(doc: str | dict | None = None, doctype: str | None = None, name: str | None = None) -> None:
 	load.get_docinfo(doc, doctype, name)
 	info = frappe.response.get("docinfo") or {}
 	mask_docinfo(info.get("doctype") or doctype, info.get("name") or name)

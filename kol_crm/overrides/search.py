@@ -67,7 +67,7 @@ def search_widget(
 	as_dict: bool = False,
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
-):
+) -> list:
 	if not frappe.db.exists("DocType", doctype):
 		frappe.throw(_("DocType {0} not found").format(doctype), frappe.DoesNotExistError)
 	if reference_doctype and not frappe.db.exists("DocType", reference_doctype):

@@ -14,7 +14,7 @@ from kol_crm.intake import applications
 
 
 @frappe.whitelist(allow_guest=True)
-def accept(web_form: str, data: str):
+def accept(web_form: str, data: str) -> dict:
 	doc = frappe_accept(web_form, data)
 	if frappe.db.get_value("Web Form", web_form, "doc_type") == "KOL Application":
 		return applications.guest_response(doc)

@@ -8,7 +8,7 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import EMAIL_MATCH_PATTERN, getdate
+from frappe.utils import EMAIL_MATCH_PATTERN, cint, cstr, flt, getdate
 
 MAX_FOLLOWERS = 1_000_000_000  # more than any real account has
 MAX_TOTAL_FOLLOWERS = 2_000_000_000  # the column is a signed 32-bit int
@@ -127,7 +127,6 @@ def normalise_handle(handle: str | None) -> str:
 
 def normalised(doc, fieldnames) -> tuple:
 	"""Comparable values of ``fieldnames`` (a stored 100.0 equals a typed "100")."""
-	from frappe.utils import cint, cstr, flt
 
 	out = []
 	for fieldname in fieldnames:

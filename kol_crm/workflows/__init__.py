@@ -7,46 +7,14 @@ workflows match), so controllers, the desk workflow and the tests share one
 definition.
 """
 
-from dataclasses import dataclass, field
-
 # the roles are defined with the permission model; re-exported for the workflow definitions
 from kol_crm.permissions import ANALYST, MANAGER, OPERATOR, ROLES
-
-
-@dataclass(frozen=True)
-class Transition:
-	state: str
-	action: str
-	next_state: str
-	roles: tuple[str, ...] = (OPERATOR, MANAGER)
-	condition: str | None = None
-	allow_self_approval: bool = True
-
-
-@dataclass(frozen=True)
-class WorkflowDefinition:
-	name: str
-	document_type: str
-	states: tuple[tuple[str, str], ...]  # (state, style)
-	transitions: tuple[Transition, ...]
-	update_fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # state -> (field, value)
-	closed_states: tuple[str, ...] = ()  # only a KOL Manager edits the document in these
-
-	@property
-	def state_names(self) -> list[str]:
-		return [s for s, _style in self.states]
-
-	def transitions_from(self, state: str) -> list[Transition]:
-		return [t for t in self.transitions if t.state == state]
-
-	def find(self, state: str, next_state: str) -> list[Transition]:
-		return [t for t in self.transitions if t.state == state and t.next_state == next_state]
+from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
+from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
+from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
 
 
 def all_definitions() -> list[WorkflowDefinition]:
-	from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
-	from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
-
 	return [LIFECYCLE, PROPOSAL]
 
 
@@ -113,11 +81,3 @@ def build_workflow_records() -> dict[str, list[dict]]:
 		"Workflow State": sorted(states.values(), key=lambda d: d["name"]),
 		"Workflow Action Master": sorted(actions.values(), key=lambda d: d["name"]),
 	}
-
-
-def changed_state(doc) -> tuple[str | None, str | None]:
-	"""(previous state, new state) if the document's workflow state changes in this save, else (None, None)."""
-	before = doc.get_doc_before_save()
-	if not before or before.workflow_state == doc.workflow_state:
-		return None, None
-	return before.workflow_state, doc.workflow_state

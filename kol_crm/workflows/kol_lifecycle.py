@@ -3,7 +3,8 @@
 import frappe
 from frappe import _
 
-from kol_crm.workflows import MANAGER, OPERATOR, Transition, WorkflowDefinition, changed_state
+from kol_crm.permissions import MANAGER, OPERATOR
+from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
 
 EXTERNAL = "External Intake"
 INTERNAL = "Internal Cultivation"

@@ -18,9 +18,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from kol_crm.permissions import is_restricted
+from kol_crm.permissions import MANAGER, is_restricted
 from kol_crm.utils import validation as v
-from kol_crm.workflows import MANAGER, Transition, WorkflowDefinition, changed_state
+from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
 
 OPEN_STATES = ("Draft", "Pending Approval", "Approved", "Sent", "Countered")
 CLOSED_STATES = ("Accepted", "Rejected", "Withdrawn")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import frappe
 from frappe.query_builder import Criterion
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, formatdate, getdate, nowdate
 from pypika.terms import CustomFunction
 
 from kol_crm.permissions import assign_pattern, is_restricted
@@ -142,3 +142,18 @@ def use_prepared_reports(threshold: int = PREPARED_PIPELINE_ABOVE) -> bool:
 	if not frappe.db.get_value("Report", "KOL Pipeline", "prepared_report"):
 		frappe.db.set_value("Report", "KOL Pipeline", "prepared_report", 1)
 	return True
+
+
+# ------------------------------------------------------------------ weekly dashboard charts
+
+CHART_WEEKS = 12
+
+
+def weeks_back(n: int = CHART_WEEKS) -> list:
+	"""The Mondays of the last ``n`` weeks, this week last."""
+	monday = add_days(today(), -today().weekday())
+	return [add_days(monday, -7 * i) for i in range(n - 1, -1, -1)]
+
+
+def week_labels(weeks: list) -> list[str]:
+	return [formatdate(w) for w in weeks]

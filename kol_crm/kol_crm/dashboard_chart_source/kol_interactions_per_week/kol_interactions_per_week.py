@@ -7,21 +7,8 @@ interactions of their own KOLs only.
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, formatdate
 
-from kol_crm.kol_crm.report.utils import own_kol_criteria, today, week_start, where
-
-WEEKS = 12
-
-
-def weeks_back(n: int = WEEKS) -> list:
-	"""The Mondays of the last ``n`` weeks, this week last."""
-	monday = add_days(today(), -today().weekday())
-	return [add_days(monday, -7 * i) for i in range(n - 1, -1, -1)]
-
-
-def week_labels(weeks: list) -> list[str]:
-	return [formatdate(w) for w in weeks]
+from kol_crm.kol_crm.report.utils import own_kol_criteria, week_labels, week_start, weeks_back, where
 
 
 @frappe.whitelist()

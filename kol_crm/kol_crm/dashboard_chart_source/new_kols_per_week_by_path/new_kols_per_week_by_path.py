@@ -7,11 +7,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 
-from kol_crm.kol_crm.dashboard_chart_source.kol_interactions_per_week.kol_interactions_per_week import (
-	week_labels,
-	weeks_back,
-)
-from kol_crm.kol_crm.report.utils import PATHS, own_kol_criteria, week_start, where
+from kol_crm.kol_crm.report.utils import PATHS, own_kol_criteria, week_labels, week_start, weeks_back, where
 
 
 @frappe.whitelist()
