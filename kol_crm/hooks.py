@@ -47,17 +47,8 @@ scheduler_events = {
 
 # One permission model (kol_crm/permissions.py): KOLs, the records that hang off a KOL,
 # operators' own imports, and every child table of these (rows follow their parent).
-_LINKED = (
-	"KOL Proposal",
-	"KOL Partnership",
-	"KOL Interaction",
-	"KOL Tier Change",
-	"KOL Reminder",
-	"KOL Violation",
-	"KOL Sequence Enrollment",
-	"KOL Sequence Send",
-	"KOL Application",
-)
+from kol_crm.permissions import LINKED_DOCTYPES as _LINKED
+
 _CHILDREN = (
 	"KOL Platform Account",
 	"KOL Occasion",

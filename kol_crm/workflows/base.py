@@ -1,6 +1,10 @@
 """The shape of a workflow definition, shared by the definitions and the records built from them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import frappe
+from frappe import _
 
 # the roles are defined with the permission model
 from kol_crm.permissions import MANAGER, OPERATOR
@@ -42,3 +46,13 @@ def changed_state(doc) -> tuple[str | None, str | None]:
 	if not before or before.workflow_state == doc.workflow_state:
 		return None, None
 	return before.workflow_state, doc.workflow_state
+
+
+def refuse_guarded_change(doc, refusal_reasons: Callable[[object, str | None, str], list[str]]) -> None:
+	"""Refuse the document's state change, if any, with every reason its workflow's guards give."""
+	from_state, to_state = changed_state(doc)
+	if not to_state:
+		return
+	reasons = refusal_reasons(doc, from_state, to_state)
+	if reasons:
+		frappe.throw("<br>".join(reasons), title=_("Cannot move to {0}").format(_(to_state)))

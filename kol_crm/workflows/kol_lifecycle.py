@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from kol_crm.permissions import MANAGER, OPERATOR
-from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
+from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state, refuse_guarded_change
 
 EXTERNAL = "External Intake"
 INTERNAL = "Internal Cultivation"
@@ -103,9 +103,4 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 
 def validate_transition(doc) -> None:
 	"""Controller hook: refuse a guarded state change with the reason."""
-	from_state, to_state = changed_state(doc)
-	if not to_state:
-		return
-	reasons = refusal_reasons(doc, from_state, to_state)
-	if reasons:
-		frappe.throw("<br>".join(reasons), title=_("Cannot move to {0}").format(_(to_state)))
+	refuse_guarded_change(doc, refusal_reasons)

@@ -20,7 +20,7 @@ from frappe.utils import flt, fmt_money
 
 from kol_crm.permissions import MANAGER, is_restricted
 from kol_crm.utils import validation as v
-from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
+from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state, refuse_guarded_change
 
 OPEN_STATES = ("Draft", "Pending Approval", "Approved", "Sent", "Countered")
 CLOSED_STATES = ("Accepted", "Rejected", "Withdrawn")
@@ -167,9 +167,5 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 
 
 def validate_transition(doc) -> None:
-	from_state, to_state = changed_state(doc)
-	if not to_state:
-		return
-	reasons = refusal_reasons(doc, from_state, to_state)
-	if reasons:
-		frappe.throw("<br>".join(reasons), title=_("Cannot move to {0}").format(_(to_state)))
+	"""Controller hook: refuse a guarded state change with the reason."""
+	refuse_guarded_change(doc, refusal_reasons)

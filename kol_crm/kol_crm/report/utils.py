@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Iterable
 
 import frappe
+from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import add_days, formatdate, getdate, nowdate
 from pypika.terms import CustomFunction
@@ -30,6 +31,36 @@ INTERACTION_TYPES = ("Email", "Call", "Meeting", "WeChat", "DM", "Community Even
 WeekStart = CustomFunction("SUBDATE", ["date", "days"])
 Weekday = CustomFunction("WEEKDAY", ["date"])
 DateOf = CustomFunction("DATE", ["value"])
+
+
+def kol_columns(with_state: bool = False) -> list[dict]:
+	"""The columns that name a KOL in the per-KOL reports: the KOL, its name, (state,) tier, category, operator."""
+	columns = [
+		{"fieldname": "kol", "label": _("KOL"), "fieldtype": "Link", "options": "KOL", "width": 120},
+		{"fieldname": "kol_name", "label": _("KOL Name"), "fieldtype": "Data", "width": 180},
+	]
+	if with_state:
+		columns.append(
+			{"fieldname": "workflow_state", "label": _("State"), "fieldtype": "Data", "width": 110}
+		)
+	return [
+		*columns,
+		{"fieldname": "tier", "label": _("Tier"), "fieldtype": "Link", "options": "KOL Tier", "width": 100},
+		{
+			"fieldname": "category",
+			"label": _("Category"),
+			"fieldtype": "Link",
+			"options": "KOL Category",
+			"width": 130,
+		},
+		{
+			"fieldname": "operator",
+			"label": _("Operator"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 180,
+		},
+	]
 
 
 def week_start(column):

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint
 
-from kol_crm.kol_crm.report.utils import kol_criteria, parse_filters, today, where
+from kol_crm.kol_crm.report.utils import kol_columns, kol_criteria, parse_filters, today, where
 
 DEFAULT_MIN_DAYS = 30
 BUCKETS = (
@@ -33,23 +33,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "kol", "label": _("KOL"), "fieldtype": "Link", "options": "KOL", "width": 120},
-		{"fieldname": "kol_name", "label": _("KOL Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "tier", "label": _("Tier"), "fieldtype": "Link", "options": "KOL Tier", "width": 100},
-		{
-			"fieldname": "category",
-			"label": _("Category"),
-			"fieldtype": "Link",
-			"options": "KOL Category",
-			"width": 130,
-		},
-		{
-			"fieldname": "operator",
-			"label": _("Operator"),
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 180,
-		},
+		*kol_columns(),
 		{
 			"fieldname": "last_active_on_platform",
 			"label": _("Last Active on Platform"),

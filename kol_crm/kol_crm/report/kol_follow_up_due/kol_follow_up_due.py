@@ -8,6 +8,7 @@ from frappe import _
 
 from kol_crm.kol_crm.report.utils import (
 	CLOSED_STATES,
+	kol_columns,
 	kol_criteria,
 	parse_filters,
 	period_criteria,
@@ -24,24 +25,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "kol", "label": _("KOL"), "fieldtype": "Link", "options": "KOL", "width": 120},
-		{"fieldname": "kol_name", "label": _("KOL Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "workflow_state", "label": _("State"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "tier", "label": _("Tier"), "fieldtype": "Link", "options": "KOL Tier", "width": 100},
-		{
-			"fieldname": "category",
-			"label": _("Category"),
-			"fieldtype": "Link",
-			"options": "KOL Category",
-			"width": 130,
-		},
-		{
-			"fieldname": "operator",
-			"label": _("Operator"),
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 180,
-		},
+		*kol_columns(with_state=True),
 		{"fieldname": "next_follow_up_on", "label": _("Follow-up Due"), "fieldtype": "Date", "width": 120},
 		{"fieldname": "days_overdue", "label": _("Days Overdue"), "fieldtype": "Int", "width": 110},
 		{
