@@ -3,12 +3,8 @@
 A leaf: it imports nothing of the app, so every package may read the settings.
 """
 
-from typing import TYPE_CHECKING
-
 import frappe
-
-if TYPE_CHECKING:
-	from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import KOLCRMSettings
+from frappe.model.document import Document
 
 COMPONENTS = ("reach", "engagement", "content_quality", "activity", "fit")
 EXTERNAL_WEIGHTS = tuple(f"weight_{c}" for c in COMPONENTS)
@@ -33,7 +29,7 @@ WEIGHT_FIELDS_CHANGING_SCORES = (
 )
 
 
-def get_settings() -> "KOLCRMSettings":
+def get_settings() -> Document:
 	"""The settings with every unset value at its default.
 
 	From Frappe's document cache, which a save of the settings clears: every KOL save reads
