@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Try kol_crm: a bench, a site with the app and a sample KOL program (kol_crm/demo.py),
+# Try kol_crm: a bench, a site with the app and a sample KOL program (kol_crm/demo/),
 # served on http://127.0.0.1:8000/app/kol until you press Ctrl-C.
 # Creates what is missing; a second run reuses the bench, the site and the demo data.
 #
@@ -17,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 KOL_DEMO_SITE="${KOL_DEMO_SITE:-kol-demo.localhost}"
 KOL_DEMO_PORT="${KOL_DEMO_PORT:-8000}"
 KOL_DEMO_PASSWORD="${KOL_DEMO_PASSWORD:-demo-Pass-2026}"
-# the users kol_crm.demo creates (demo.USERS)
+# the users kol_crm.demo creates (USERS in kol_crm/demo/users.py)
 DEMO_USERS=(
 	"demo.manager@kol-crm.example:KOL Manager"
 	"demo.operator1@kol-crm.example:KOL Operator"

@@ -3,6 +3,8 @@
 import frappe
 
 from kol_crm import benchmarks
+from kol_crm.benchmarks import import_speed
+from kol_crm.kol_crm.report.kol_tier_pyramid import kol_tier_pyramid
 
 
 def test_benchmark_generates_a_programme_and_times_every_report_and_list():
@@ -29,8 +31,6 @@ def test_benchmark_generates_a_programme_and_times_every_report_and_list():
 		assert timing["median_ms"] > 0 and timing["optimal_sql_ms"] > 0 and timing["ratio"]
 
 	# the generated programme is a real one: the reports see it, an operator only their share
-	from kol_crm.kol_crm.report.kol_tier_pyramid import kol_tier_pyramid
-
 	assert "System Manager" not in frappe.get_roles("bench.operator0@kol-bench.example")
 	frappe.set_user("bench.manager@kol-bench.example")
 	all_rows = kol_tier_pyramid.execute({"include_closed": 1, "category": "Bench Domain 1"})[1]
@@ -43,3 +43,26 @@ def test_benchmark_generates_a_programme_and_times_every_report_and_list():
 		"KOL", {"name": ("like", benchmarks.PREFIX + "%"), "category": ("like", "Bench Niche 1.%")}
 	)
 	assert total >= in_domain > own > 0
+
+
+def test_import_speed_times_both_paths_and_rolls_everything_back(capsys):
+	kols_before = frappe.db.count("KOL")
+	frappe.flags.mute_emails = False
+
+	result = import_speed.run(rows=30, per_doc_rows=10)
+
+	assert set(result) == {
+		"per_doc_insert_rows",
+		"per_doc_insert_rows_per_s",
+		"candidate_import_rows",
+		"candidate_import_rows_per_s",
+		"speed_up",
+	}
+	assert (result["per_doc_insert_rows"], result["candidate_import_rows"]) == (10, 30)
+	assert result["per_doc_insert_rows_per_s"] > 0 and result["candidate_import_rows_per_s"] > 0
+	assert result["speed_up"] > 0
+	assert frappe.db.count("KOL") == kols_before
+	assert frappe.db.count("KOL", {"email": ("like", "%@bench.example")}) == 0
+	assert frappe.flags.mute_emails is False  # muted only while it runs
+	printed = capsys.readouterr().out
+	assert "candidate import (bulk)" in printed and f"speed-up: {result['speed_up']}x" in printed

@@ -43,10 +43,16 @@ def test_demo_covers_every_path_state_and_status():
 	assert any(d > today for d in follow_ups)
 
 
-def test_running_the_builder_again_does_not_duplicate():
+def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds():
 	first = demo.build()
 	second = demo.build()
+	marked = demo.demo_kols()[0]
+	frappe.db.set_value("KOL", marked, "fit_notes", "edited before the reset")
+	third = demo.build(reset=True)
 
-	assert (first.pop("created"), second.pop("created")) == (True, False)
+	assert (first.pop("created"), second.pop("created"), third.pop("created")) == (True, False, True)
 	assert second == first
 	assert frappe.db.count("User", {"name": ("in", [u[0] for u in demo.USERS])}) == len(demo.USERS)
+	# reset deleted the demo records (the edit is gone) and built the same programme again
+	assert third == first
+	assert frappe.db.count("KOL", {"fit_notes": "edited before the reset"}) == 0

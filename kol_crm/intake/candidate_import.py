@@ -3,7 +3,7 @@
 Each row is validated by the KOL controller exactly as a single save would be (mandatory
 fields, formats, links, workflow start state, scores), but duplicates are checked for the
 whole file in a handful of queries and new KOLs are written with multi-row inserts, so a
-10,000-row file imports in one go (see ``kol_crm.import_benchmark``). A row that matches an
+10,000-row file imports in one go (see ``kol_crm.benchmarks.import_speed``). A row that matches an
 existing KOL (email, phone, WeChat ID or platform + handle) is skipped or updates that KOL,
 as the importer chose; every row that is not created is reported with its number and reason.
 A KOL is never written without its platform accounts: they go in the same transaction.

@@ -1,6 +1,6 @@
 """Benchmark: candidate import (kol_crm.intake.candidate_import) against one insert() per KOL.
 
-	bench --site SITE execute kol_crm.import_benchmark.run --kwargs "{'rows': 10000}"
+	bench --site SITE execute kol_crm.benchmarks.import_speed.run --kwargs "{'rows': 10000}"
 
 Both paths run the KOL's full validation and the duplicate check on the same kind of rows;
 everything is rolled back at the end. Prints a table and returns it (JSON-able).
@@ -12,6 +12,7 @@ import time
 
 import frappe
 
+from kol_crm.benchmarks.figures import import_speed_table
 from kol_crm.intake.candidate_import import CandidateImport, read_rows
 
 HEADER = "kol_name,email,phone,category,intake_purpose,platform,handle,followers,engagement_rate,platform_2,handle_2,followers_2"
@@ -29,12 +30,14 @@ def make_csv(rows: int, tag: str) -> str:
 
 
 def run(rows: int = 10_000, per_doc_rows: int = 500, output: str | None = None) -> dict:
-	frappe.flags.mute_emails = True
+	"""Time both paths (rolled back), print the table, write it to ``output`` as JSON if given."""
+	muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
 	try:
-		per_doc = _time_per_doc_insert(per_doc_rows)
-		bulk = _time_candidate_import(rows)
+		per_doc = time_per_doc_insert(per_doc_rows)
+		bulk = time_candidate_import(rows)
 	finally:
 		frappe.db.rollback()
+		frappe.flags.mute_emails = muted
 	result = {
 		"per_doc_insert_rows": per_doc_rows,
 		"per_doc_insert_rows_per_s": round(per_doc, 1),
@@ -42,23 +45,15 @@ def run(rows: int = 10_000, per_doc_rows: int = 500, output: str | None = None) 
 		"candidate_import_rows_per_s": round(bulk, 1),
 		"speed_up": round(bulk / per_doc, 1),
 	}
-	print(
-		"\n".join(
-			[
-				f"{'path':<34}{'rows':>8}{'rows/s':>10}",
-				f"{'insert() one KOL at a time':<34}{per_doc_rows:>8}{per_doc:>10.0f}",
-				f"{'candidate import (bulk)':<34}{rows:>8}{bulk:>10.0f}",
-				f"speed-up: {result['speed_up']}x",
-			]
-		)
-	)
+	print(import_speed_table(result))
 	if output:
 		with open(output, "w") as f:
 			json.dump(result, f, indent=1)
 	return result
 
 
-def _time_per_doc_insert(rows: int) -> float:
+def time_per_doc_insert(rows: int) -> float:
+	"""Rows per second through one ``insert()`` per KOL."""
 	tag = frappe.generate_hash(length=6)
 	docs = read_rows(make_csv(rows, tag))
 	start = time.perf_counter()
@@ -67,7 +62,8 @@ def _time_per_doc_insert(rows: int) -> float:
 	return rows / (time.perf_counter() - start)
 
 
-def _time_candidate_import(rows: int) -> float:
+def time_candidate_import(rows: int) -> float:
+	"""Rows per second through a KOL Candidate Import of a ``rows``-row file."""
 	tag = frappe.generate_hash(length=6)
 	file = frappe.get_doc(
 		{"doctype": "File", "file_name": f"bench-{tag}.csv", "content": make_csv(rows, tag), "is_private": 1}

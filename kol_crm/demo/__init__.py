@@ -1,0 +1,96 @@
+"""A believable sample KOL program for a new user to explore.
+
+	bench --site SITE execute kol_crm.demo.setup
+	bench --site SITE execute kol_crm.demo.setup --kwargs '{"reset": True}'
+
+Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
+analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
+approval state, partnerships made from accepted proposals and interactions over the last
+90 days. Records move through the real workflows (``apply_workflow``), so every guard and
+controller runs. A seeded random generator keeps runs reproducible.
+
+Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
+are refreshed (roles, password). ``reset=True`` deletes the demo records first and rebuilds.
+
+One module per area, in the order the build runs: ``users``, ``masters`` (categories and
+tiers), ``creators`` (who the KOLs are), ``kols``, ``proposals``, ``partnerships``,
+``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+"""
+
+import itertools
+import random
+
+import frappe
+
+from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
+from kol_crm.demo.creators import CREATORS
+from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
+from kol_crm.demo.kols import add_kol, finish_lifecycle
+from kol_crm.demo.masters import ensure_categories, ensure_tiers
+from kol_crm.demo.partnerships import add_partnership
+from kol_crm.demo.proposals import OFFERS, add_proposal
+from kol_crm.demo.reset import remove_demo_data
+from kol_crm.demo.users import USERS, ensure_users
+
+__all__ = ["KOL_EMAIL_DOMAIN", "PASSWORD", "USERS", "build", "counts", "demo_kols", "setup"]
+
+
+def setup(reset: bool = False, password: str = PASSWORD) -> dict:
+	"""CLI entry point: build the demo (once) and commit."""
+	return build(reset=reset, password=password, commit=True)
+
+
+def build(reset: bool = False, password: str = PASSWORD, commit: bool = False) -> dict:
+	"""Build the demo data unless it exists; ``commit=False`` leaves the transaction open (tests)."""
+	previous_user = frappe.session.user
+	frappe.set_user("Administrator")
+	try:
+		if reset:
+			remove_demo_data()
+		ensure_users(password)
+		created = not demo_kols()
+		if created:
+			make_records(DemoState(random.Random(SEED)))
+		if commit:
+			frappe.db.commit()
+		return {"created": created, **counts()}
+	except Exception:
+		if commit:
+			# `bench execute` calls a failed method a second time: start that one from a clean slate
+			frappe.db.rollback()
+		raise
+	finally:
+		frappe.set_user(previous_user)
+
+
+def make_records(state: DemoState) -> None:
+	"""Create the demo records in dependency order, all drawing on ``state``'s one random generator."""
+	ensure_categories()
+	state.tiers = ensure_tiers()
+	for idx, creator in enumerate(CREATORS):
+		add_kol(state, idx, creator)
+	for offer in OFFERS:
+		add_proposal(state, offer)
+	for entry in state.kols.values():
+		finish_lifecycle(entry)
+	for offer, proposal in state.offers:
+		if offer.partnership:
+			add_partnership(state, offer, proposal)
+	follow_ups = itertools.cycle(("overdue", "today", "future"))
+	for entry in state.kols.values():
+		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
+
+
+def counts() -> dict:
+	"""How many demo records of each kind the site holds."""
+	kols = demo_kols()
+	linked = {"kol": ("in", kols or [""])}
+	return {
+		"users": len([u for u, *_rest in USERS if frappe.db.exists("User", u)]),
+		"categories": frappe.db.count("KOL Category"),
+		"tiers": frappe.db.count("KOL Tier"),
+		"kols": len(kols),
+		"proposals": frappe.db.count("KOL Proposal", linked),
+		"partnerships": frappe.db.count("KOL Partnership", linked),
+		"interactions": frappe.db.count("KOL Interaction", linked),
+	}
