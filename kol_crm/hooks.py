@@ -87,6 +87,12 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.getdoc": "kol_crm.overrides.form_load.getdoc",
 	"frappe.desk.form.load.get_docinfo": "kol_crm.overrides.form_load.get_docinfo",
 	"frappe.desk.form.load.get_communications": "kol_crm.overrides.form_load.get_communications",
+	"frappe.desk.like.toggle_like": "kol_crm.overrides.desk.toggle_like",
+	"frappe.desk.search.get_link_title": "kol_crm.overrides.desk.get_link_title",
+	"frappe.core.api.file.get_attached_images": "kol_crm.overrides.desk.get_attached_images",
+	"frappe.desk.form.assign_to.remove": "kol_crm.overrides.desk.remove",
+	"frappe.desk.form.assign_to.remove_multiple": "kol_crm.overrides.desk.remove_multiple",
+	"frappe.desk.form.assign_to.close": "kol_crm.overrides.desk.close",
 	# the public /kol-apply form answers every guest the same way
 	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }

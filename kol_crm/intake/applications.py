@@ -10,7 +10,7 @@ with the source recorded. Guests can submit, never read back.
 Flood protection counts submissions per client address and per email address (Redis counters,
 atomic). The client address is the connection's ``REMOTE_ADDR`` unless the site config key
 ``kol_crm_trusted_proxies`` says how many reverse proxies stand in front of the site (see
-docs/security-guest-import.md).
+docs/security.md).
 """
 
 import hashlib

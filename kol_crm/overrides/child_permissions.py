@@ -1,9 +1,9 @@
 """A child row opened on its own is checked against its stored parent record.
 
-``frappe.client.get``, ``/api/resource/<child>/<name>`` and ``/api/v2/document/<child>/<name>``
-load a child row by name and check ``frappe.permissions.has_child_permission``, which asks
-``has_permission(parenttype, doc=child.parent_doc)``. A row loaded on its own has no
-``parent_doc`` (the attribute exists and is None), so Frappe 15 checks only the parent DocType:
+``frappe.client.get``, ``/api/resource/<child>/<name>``, ``/api/v2/document/<child>/<name>``,
+uploads, bulk updates and deletes check a child row with ``frappe.permissions.has_child_permission``,
+which asks ``has_permission(parenttype, doc=child.parent_doc)``. A row loaded on its own, or given
+by name, has no ``parent_doc`` (the attribute is None), so Frappe 15 checks only the parent DocType:
 anyone who may read some KOL read every KOL's platform accounts, occasions, and every
 proposal's terms, by row name. For the child tables of kol_crm's guarded records we check the
 parent **record**, taken from the stored row (a PUT that moves a row to another parent is judged
@@ -31,8 +31,13 @@ def has_child_permission(
 	*,
 	debug=False,
 ):
-	if isinstance(child_doc, BaseDocument) and not child_doc.parent_doc and is_guarded_child(child_doctype):
-		child_doc = stored_row(child_doctype, child_doc)
+	if child_doc is not None and is_guarded_child(child_doctype):
+		if isinstance(child_doc, str):
+			child_doc = stored_row(child_doctype, frappe._dict(name=child_doc))
+			if child_doc is None:
+				return False
+		elif not isinstance(child_doc, BaseDocument) or not child_doc.parent_doc:
+			child_doc = stored_row(child_doctype, child_doc) or child_doc
 	return _original(child_doctype, ptype, child_doc, user, raise_exception, parent_doctype, debug=debug)
 
 
@@ -40,16 +45,23 @@ def is_guarded_child(doctype: str) -> bool:
 	return doctype in guarded_doctypes()
 
 
-def stored_row(doctype: str, doc: BaseDocument):
-	"""The row's parent as stored (or as given, for a row not saved yet), without a parent_doc."""
+def stored_row(doctype: str, doc) -> SimpleNamespace | None:
+	"""The row's parent as stored (or as given, for a row not saved yet), as an object without a
+	``parent_doc`` (Frappe then loads the parent record by name). None for a name that isn't stored."""
+	name = doc.get("name")
 	stored = (
-		frappe.db.get_value(doctype, doc.name, ["parent", "parenttype", "parentfield"], as_dict=True)
-		if doc.name
+		frappe.db.get_value(doctype, name, ["parent", "parenttype", "parentfield"], as_dict=True)
+		if name
 		else None
 	)
+	if stored is None and (not isinstance(doc, BaseDocument) or not doc.get("parent")):
+		return None
 	source = stored or doc
 	return SimpleNamespace(
-		name=doc.name, parent=source.parent, parenttype=source.parenttype, parentfield=source.parentfield
+		name=name,
+		parent=source.get("parent"),
+		parenttype=source.get("parenttype"),
+		parentfield=source.get("parentfield"),
 	)
 
 
