@@ -278,12 +278,14 @@ class Ctx:
 		return text[0] if text else "name"
 
 	def ownership(self) -> dict:
-		"""What an operator would change to take the record: its owner, or the KOL it hangs off."""
-		if self.meta.has_field("operator"):
-			return {"operator": f.OPERATOR_A}
+		"""What an operator would change to take the record: the KOL it hangs off (re-linked to
+		A's), its operator, or else its text. A single-field write takes the first."""
+		take = {}
 		if self.meta.has_field("kol"):
-			return {"kol": self.world.a_kol}
-		return {self.sensitive_field(): PROBE}
+			take["kol"] = self.world.a_kol
+		if self.meta.has_field("operator"):
+			take["operator"] = f.OPERATOR_A
+		return take or {self.sensitive_field(): PROBE}
 
 	def fieldname(self):
 		"""set_value & co. (a ``value`` comes with it): the field that takes the record; reading:
