@@ -163,8 +163,8 @@ ensure_app() {
 		rsync -a --delete --exclude .git --exclude node_modules --exclude '__pycache__' \
 			--chown="$KOL_BENCH_USER:$(id -gn "$KOL_BENCH_USER")" "$KOL_APP_SRC/" "$target/"
 	fi
-	# the app (editable) and its test extras: pytest, freezegun, playwright (pyproject.toml)
-	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import kol_crm, pytest, freezegun, playwright' >/dev/null 2>&1; then
+	# the app (editable) and its test extras: pytest, freezegun, playwright, hypothesis (pyproject.toml)
+	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import kol_crm, pytest, freezegun, playwright, hypothesis' >/dev/null 2>&1; then
 		log "installing kol_crm and its test tools into the bench env"
 		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q -e "$target[test]"
 	fi

@@ -41,3 +41,12 @@ def rollback(site):
 	frappe.local.kol_crm_tiers = None
 	frappe.set_user("Administrator")
 	frappe.local.message_log = []
+
+
+def pytest_terminal_summary(terminalreporter):
+	"""The security matrix's size and timing, when it ran (tests/test_security_matrix.py)."""
+	import sys
+
+	matrix = sys.modules.get("tests.test_security_matrix")
+	if matrix and (line := matrix.summary()):
+		terminalreporter.write_line(line)
