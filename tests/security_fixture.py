@@ -93,8 +93,9 @@ def _digits(value: str) -> str:
 
 def build() -> World:
 	"""Create and commit B's world (as OPERATOR_B where a user would, as the system otherwise)."""
-	from kol_crm.kol_crm import reminders, sequences
+	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+	from kol_crm.outreach import sequences
 
 	frappe.set_user("Administrator")
 	tok = "mkB" + frappe.generate_hash(length=10)

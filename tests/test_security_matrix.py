@@ -698,7 +698,7 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"frappe.desk.form.assign_to.add",
 		"frappe.model.workflow.apply_workflow",
 		"kol_crm.overrides.client.get_count",
-		"kol_crm.kol_crm.bulk.set_field",
+		"kol_crm.outreach.bulk.set_field",
 	):
 		assert expected in methods, expected
 	assert {"GET /api/resource/{doctype}", "GET /api/v2/document/{doctype}/{name}"} <= routes
