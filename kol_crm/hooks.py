@@ -88,6 +88,7 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.get_docinfo": "kol_crm.overrides.form_load.get_docinfo",
 	"frappe.desk.form.load.get_communications": "kol_crm.overrides.form_load.get_communications",
 	"frappe.desk.like.toggle_like": "kol_crm.overrides.desk.toggle_like",
+	"frappe.templates.includes.comments.comments.add_comment": "kol_crm.overrides.desk.add_comment",
 	"frappe.desk.search.get_link_title": "kol_crm.overrides.desk.get_link_title",
 	"frappe.core.api.file.get_attached_images": "kol_crm.overrides.desk.get_attached_images",
 	"frappe.desk.form.assign_to.remove": "kol_crm.overrides.desk.remove",

@@ -4,6 +4,8 @@
   permission or not;
 - ``frappe.desk.search.get_link_title`` returns the title of any record by name;
 - ``frappe.core.api.file.get_attached_images`` lists the files attached to any records;
+- ``frappe.templates.includes.comments.comments.add_comment`` (website comments) comments on
+  any record for any logged-in user;
 - ``frappe.desk.form.assign_to.remove`` / ``remove_multiple`` / ``close`` take
   ``ignore_permissions`` from the client.
 
@@ -16,6 +18,7 @@ from frappe import _
 from frappe.core.api import file as file_api
 from frappe.desk import like, search
 from frappe.desk.form import assign_to as assignments
+from frappe.templates.includes.comments import comments as website_comments
 
 from kol_crm.permissions import guarded_doctypes
 
@@ -34,6 +37,22 @@ def toggle_like(doctype: str, name: str, add: str | bool = False) -> None:
 	if guarded(doctype):
 		check_record(doctype, name)
 	like.toggle_like(doctype, name, add)
+
+
+@frappe.whitelist(allow_guest=True)
+def add_comment(
+	comment: str,
+	comment_email: str,
+	comment_by: str,
+	reference_doctype: str,
+	reference_name: str,
+	route: str | None = None,
+) -> object:
+	if guarded(reference_doctype):
+		check_record(reference_doctype, reference_name)
+	return website_comments.add_comment(
+		comment, comment_email, comment_by, reference_doctype, reference_name, route
+	)
 
 
 @frappe.whitelist()
