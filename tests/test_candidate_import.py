@@ -454,6 +454,9 @@ def after_save_effects(kol: str) -> dict:
 			)
 		],
 		"tier_comments": len([c for c in h.comments(kol) if c.startswith("Tier changed from none to")]),
+		"workflow_actions": frappe.db.count(
+			"Workflow Action", {"reference_doctype": "KOL", "reference_name": kol, "status": "Open"}
+		),
 		"operator": frappe.db.get_value("KOL", kol, "operator"),
 		"assignments": [
 			tuple(a)
@@ -480,7 +483,8 @@ def versions(kol: str) -> list[dict]:
 
 
 def test_issue10_an_imported_kol_gets_the_after_save_effects_of_a_desk_save(round_robin):
-	"""Tier change log, the round robin's assignment, a Version naming the import: as in the desk."""
+	"""Tier change log, workflow action, the round robin's assignment, a Version naming the
+	import: as in the desk."""
 	tiers = h.tiers()
 	frappe.set_user(f.MANAGER)  # a manager's KOLs have no operator until the rule assigns one
 	desk = f.make_kol(operator=None)
@@ -495,6 +499,7 @@ def test_issue10_an_imported_kol_gets_the_after_save_effects_of_a_desk_save(roun
 	expected = {
 		"tier_changes": [(None, tiers["Silver"], f.MANAGER)],
 		"tier_comments": 1,
+		"workflow_actions": 1,
 		"operator": f.OPERATOR_B,
 		"assignments": [(f.OPERATOR_B, RULE)],
 	}

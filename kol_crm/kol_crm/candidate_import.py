@@ -2,15 +2,15 @@
 
 Every new KOL is written by ``Document.insert()`` and every updated one by ``Document.save()``,
 as in the desk: the KOL's whole validation, its naming, and everything that runs after the save
-(the tier change log, the Assignment Rule's round robin, a Version naming the import, global
-search, sequences and reminders). What makes a 10,000-row file import in one go (see
-``kol_crm.import_benchmark``) is around the save, not instead of it: duplicates are looked up for
-a whole chunk of rows in a handful of queries instead of four per row, settings and tiers are
-read once (``get_settings``, ``tiers.all_tiers`` cache them for the request or job), and a
-background job commits every chunk. A row that matches an existing KOL (email, phone, WeChat ID
-or platform + handle) is skipped or updates that KOL, as the importer chose; every row that is
-not created is reported with its number and reason. A KOL is never written without its platform
-accounts: a row is written whole or not at all (a savepoint per row).
+(the tier change log, the Assignment Rule's round robin, the workflow action, a Version naming
+the import, global search, sequences and reminders). The import adds only what surrounds the
+saves: duplicates are looked up for a chunk of rows in a handful of queries instead of four
+queries per row, and a background job commits every chunk. The saves cost what they cost in the
+desk (mostly Frappe's own after-save work), so a large file imports at about the speed of one
+``insert()`` per KOL (``kol_crm.import_benchmark``). A row that matches an existing KOL (email,
+phone, WeChat ID or platform + handle) is skipped or updates that KOL, as the importer chose;
+every row that is not created is reported with its number and reason. A row is written whole or
+not at all (a savepoint per row): a KOL never lacks its platform accounts.
 
 What the importer may touch and learn:
 - The file is read only from a File the importing user uploaded (a KOL Manager may use one
