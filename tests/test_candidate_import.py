@@ -5,6 +5,7 @@ import pytest
 
 from kol_crm.intake.candidate_import import run, start_import
 from tests import factories as f
+from tests import ops_helpers as h
 
 HIDDEN = "duplicate of an existing KOL you don't have access to."
 NOT_YOURS = "You can import only a .csv file that you uploaded to this import"
@@ -417,3 +418,145 @@ def test_hole8_an_operator_cannot_reassign_a_kol_through_update():
 	assert message.endswith(
 		"(already filled and not in Columns To Overwrite): kol_name. Not changed, you may not change them: operator."
 	)
+
+
+# ------------------------------------------------------------------ issue 10: one write path for KOLs
+
+RULE = "KOL Operator Round Robin"
+EFFECTS_HEADER = "kol_name,email,intake_purpose,program_type,platform,handle,followers,engagement_rate"
+
+
+@pytest.fixture
+def round_robin():
+	"""The shipped round robin, enabled with one operator (so every assignment is predictable)."""
+	from frappe.cache_manager import clear_doctype_map
+
+	rule = frappe.get_doc("Assignment Rule", RULE)
+	rule.disabled = 0
+	rule.set("users", [{"user": f.OPERATOR_B}])
+	rule.save()
+	yield rule
+	frappe.db.rollback()
+	clear_doctype_map("Assignment Rule", "KOL")
+	frappe.clear_document_cache("Assignment Rule", RULE)
+
+
+def after_save_effects(kol: str) -> dict:
+	"""What saving a new KOL leaves behind, beside the KOL's own row."""
+	return {
+		"tier_changes": [
+			(c.from_tier, c.to_tier, c.changed_by)
+			for c in frappe.get_all(
+				"KOL Tier Change",
+				filters={"kol": kol},
+				fields=["from_tier", "to_tier", "changed_by"],
+				order_by="creation",
+			)
+		],
+		"tier_comments": len([c for c in h.comments(kol) if c.startswith("Tier changed from none to")]),
+		"workflow_actions": frappe.db.count(
+			"Workflow Action", {"reference_doctype": "KOL", "reference_name": kol, "status": "Open"}
+		),
+		"operator": frappe.db.get_value("KOL", kol, "operator"),
+		"assignments": [
+			tuple(a)
+			for a in frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "KOL", "reference_name": kol, "status": "Open"},
+				fields=["allocated_to", "assignment_rule"],
+				as_list=True,
+			)
+		],
+	}
+
+
+def versions(kol: str) -> list[dict]:
+	return [
+		frappe.parse_json(v)
+		for v in frappe.get_all(
+			"Version",
+			filters={"ref_doctype": "KOL", "docname": kol},
+			pluck="data",
+			order_by="creation",
+		)
+	]
+
+
+def test_issue10_an_imported_kol_gets_the_after_save_effects_of_a_desk_save(round_robin):
+	"""Tier change log, workflow action, the round robin's assignment, a Version naming the
+	import: as in the desk."""
+	tiers = h.tiers()
+	frappe.set_user(f.MANAGER)  # a manager's KOLs have no operator until the rule assigns one
+	desk = f.make_kol(operator=None)
+	t = f.unique("fx")
+	doc = make_import(
+		f"{EFFECTS_HEADER}\nEffects {t},fx.{t}@cand.example,Acquisition,Paid,Bilibili,fx_{t},12000,4.5\n"
+	)
+	run(doc)
+	assert (doc.created_count, doc.failed_count) == (1, 0), results(doc)
+	imported = frappe.db.get_value("KOL", {"email": f"fx.{t}@cand.example"})
+
+	expected = {
+		"tier_changes": [(None, tiers["Silver"], f.MANAGER)],
+		"tier_comments": 1,
+		"workflow_actions": 1,
+		"operator": f.OPERATOR_B,
+		"assignments": [(f.OPERATOR_B, RULE)],
+	}
+	assert after_save_effects(desk.name) == expected  # the desk, for reference
+	assert after_save_effects(imported) == expected
+	# Frappe records a creation in a Version only when it says where the record came from (as
+	# its Data Import does): the imported KOL names its import
+	[created] = versions(imported)
+	assert created["updater_reference"] == {
+		"doctype": "KOL Candidate Import",
+		"docname": doc.name,
+		"label": "via KOL Candidate Import",
+	}
+	assert created["created_by"] == f.MANAGER
+	assert versions(desk.name) == []
+
+
+def test_issue10_an_import_update_is_versioned_like_a_desk_save():
+	"""Document.save() skips the Version only under frappe.flags.in_test; without it, an update
+	through the import leaves one, naming the import."""
+	existing = f.make_kol(strengths="")
+	t = f.unique("v")
+	doc = make_import(
+		f"kol_name,email,strengths\nX {t},{existing.email},Live streams {t}\n", on_duplicate="Update"
+	)
+	run(doc)
+	assert results(doc)[2][0] == "Updated"
+	assert versions(existing.name) == []  # in_test: no Version, for the import as for the desk
+
+	doc = make_import(
+		f"kol_name,email,preferences\nX {t},{existing.email},Short videos {t}\n", on_duplicate="Update"
+	)
+	frappe.flags.in_test = False
+	try:
+		run(doc)
+	finally:
+		frappe.flags.in_test = True
+	assert results(doc)[2][0] == "Updated", results(doc)
+	[version] = versions(existing.name)
+	assert version["changed"] == [["preferences", None, f"Short videos {t}"]]
+	assert version["updater_reference"] == {
+		"doctype": "KOL Candidate Import",
+		"docname": doc.name,
+		"label": "via KOL Candidate Import",
+	}
+
+
+def test_an_operators_import_creates_kols_they_own_not_round_robined(round_robin):
+	"""The import writes as the user: an operator's KOLs are theirs, so the rule leaves them alone."""
+	frappe.set_user(f.OPERATOR_A)
+	t = f.unique("op")
+	doc = make_import(f"kol_name,email\nOwn {t},own.{t}@cand.example\n")
+	start_import(doc.name)
+	doc.reload()
+	assert (doc.created_count, doc.failed_count) == (1, 0), results(doc)
+	kol = frappe.db.get_value("KOL", {"email": f"own.{t}@cand.example"})
+	frappe.set_user("Administrator")
+	assert after_save_effects(kol)["operator"] == f.OPERATOR_A
+	assert after_save_effects(kol)["assignments"] == []
+	assert frappe.db.get_value("KOL", kol, "owner") == f.OPERATOR_A

@@ -1,17 +1,23 @@
 """Bulk import of KOL candidates from a CSV, with duplicate detection.
 
-Each row is validated by the KOL controller exactly as a single save would be (mandatory
-fields, formats, links, workflow start state, scores), but duplicates are checked for the
-whole file in a handful of queries and new KOLs are written with multi-row inserts, so a
-10,000-row file imports in one go (see ``kol_crm.benchmarks.import_speed``). A row that matches an
-existing KOL (email, phone, WeChat ID or platform + handle) is skipped or updates that KOL,
-as the importer chose; every row that is not created is reported with its number and reason.
-A KOL is never written without its platform accounts: they go in the same transaction.
+Every new KOL is written by ``Document.insert()`` and every updated one by ``Document.save()``,
+as in the desk: the KOL's whole validation, its naming, and everything that runs after the save
+(the tier change log, the Assignment Rule's round robin, the workflow action, a Version naming
+the import, global search, sequences and reminders). The import adds only what surrounds the
+saves: duplicates are looked up for a chunk of rows in a handful of queries instead of four
+queries per row, and a background job commits every chunk. The saves cost what they cost in the
+desk (mostly Frappe's own after-save work), so a large file imports at about the speed of one
+``insert()`` per KOL (``kol_crm.benchmarks.import_speed``). A row that matches an existing KOL (email,
+phone, WeChat ID or platform + handle) is skipped or updates that KOL, as the importer chose;
+every row that is not created is reported with its number and reason. A row is written whole or
+not at all (a savepoint per row): a KOL never lacks its platform accounts.
 
 What the importer may touch and learn:
 - The file is read only from a File the importing user uploaded (a KOL Manager may use one
   another user uploaded) and that is attached to this import; every stored record of that file
   must be one the user may read (``import_file_doc``).
+- KOLs are created and updated as the importing user, with that user's permissions (no
+  ``ignore_permissions``): an operator's import creates KOLs the operator owns.
 - A row result names a matched KOL only when the user may read it; otherwise it says only that
   the row duplicates a KOL they don't have access to (``dedupe.hidden_duplicate``).
 - "Update" fills only the existing KOL's empty fields, except the columns listed in Columns To
@@ -25,14 +31,17 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import cint, now, strip_html
+from frappe.utils import now, strip_html
 
 from kol_crm.permissions import can_access_kol, is_restricted
 from kol_crm.utils.dedupe import CONTACT_KEYS, hidden_duplicate
 from kol_crm.utils.validation import normalise_handle
 
 INLINE_LIMIT = 200  # rows imported within the request; larger files go to a background job
-CHUNK = 500
+# rows per transaction in a background job: a chunk holds the KOL naming series' row lock (Frappe's
+# getseries reads it FOR UPDATE) until its commit, so a KOL saved in the desk meanwhile waits for
+# at most one chunk (a few seconds)
+CHUNK = 100
 MAX_PLATFORMS = 5
 
 FIELD_ALIASES = {
@@ -252,7 +261,7 @@ def keys_of(data: dict) -> set:
 
 
 def existing_keys(rows: list[dict]) -> dict:
-	"""Key -> {kol: kol_name} for the KOLs holding any key of the file: a few queries in all.
+	"""Key -> {kol: kol_name} for the KOLs holding any key of ``rows``: a few queries in all.
 	(Usually one KOL per key; data loaded around the dedupe check may hold a key twice.)"""
 	found = {}
 	for key in CONTACT_KEYS:
@@ -295,24 +304,38 @@ def describe_key(key: tuple) -> str:
 	return _("{0} {1}").format(_(frappe.get_meta("KOL").get_label(key[0])), key[1])
 
 
+ROW_SAVEPOINT = "kol_import_row"
+
+
 class CandidateImport:
+	"""One run of a KOL Candidate Import, as the session user.
+
+	Flags set on the KOLs it writes (nothing else departs from a desk save):
+	- ``dedupe_checked``: the chunk's rows were checked against the stored KOLs and against the
+	  earlier rows of the file before any was written (``existing_keys``, ``seen``), so
+	  ``KOL.check_duplicates`` does not look each row up again.
+	- ``updater_reference``: the import, as Frappe's Data Import sets it; the KOL's Version names
+	  it (Frappe records a creation in a Version only when it knows where the record came from).
+	"""
+
 	def __init__(self, import_doc, commit: bool):
 		self.doc = import_doc
 		self.commit = commit
-		self.names: dict[str, list[str]] = {}
-		self.defaults: dict[str, dict] = {}
-		self.chunk_size = CHUNK
 		self.results: list[dict] = []
 		self.counts = {"Created": 0, "Updated": 0, "Skipped": 0, "Failed": 0}
 		self.access: dict[tuple[str, str], bool] = {}
+		self.existing: dict = {}
+		self.seen: dict = {}
+		self.reference = {
+			"doctype": import_doc.doctype,
+			"docname": import_doc.name,
+			"label": _("via KOL Candidate Import"),
+		}
 
 	def run(self) -> None:
 		frappe.has_permission("KOL", "create", throw=True)
 		self.overwrite = overwrite_fields(self.doc.get("overwrite_columns"))
 		rows = read_rows(self.content())
-		valid = [data for _n, data, err in rows if data]
-		self.existing = existing_keys(valid)
-		self.seen: dict = {}
 		for number, _data, error in rows:
 			if error:
 				self.report(number, "Failed", message=error)
@@ -337,7 +360,8 @@ class CandidateImport:
 		return content.lstrip("\ufeff")
 
 	def import_chunk(self, chunk: list[tuple[int, dict]]) -> None:
-		new_docs = []
+		# the chunk's keys in a few queries, just before its rows are written
+		self.existing.update(existing_keys([data for _n, data in chunk]))
 		for number, data in chunk:
 			keys = keys_of(data)
 			if dup := next((k for k in keys if k in self.seen), None):
@@ -352,10 +376,24 @@ class CandidateImport:
 			if matched:
 				self.handle_duplicate(number, data, keys, matched)
 				continue
-			doc = self.validated_new_kol(number, data)
-			if doc:
-				new_docs.append((number, doc))
-		self.insert(new_docs)
+			self.create(number, data)
+
+	def create(self, number: int, data: dict) -> None:
+		"""Insert the row's KOL with Document.insert(), or report why not (nothing of it is kept)."""
+		frappe.db.savepoint(ROW_SAVEPOINT)
+		try:
+			doc = frappe.get_doc(data)
+			doc.flags.dedupe_checked = True
+			doc.flags.updater_reference = self.reference
+			doc.insert()
+		except Exception as e:
+			frappe.db.rollback(save_point=ROW_SAVEPOINT)
+			self.report(number, "Failed", message=_clean(e))
+			return
+		finally:
+			frappe.local.message_log = []  # per-row notices (e.g. pacing) are not for the importer
+		self.counts["Created"] += 1
+		self.existing.update({k: {doc.name: doc.kol_name} for k in keys_of(doc.as_dict())})
 
 	def can(self, kol: str, ptype: str = "read") -> bool:
 		if (kol, ptype) not in self.access:
@@ -396,93 +434,24 @@ class CandidateImport:
 			message = _("You can't change KOL {0}.").format(kol) if shown else reason
 			self.report(number, "Failed", kol=shown, message=message)
 			return
-		frappe.db.savepoint("kol_import_row")
+		frappe.db.savepoint(ROW_SAVEPOINT)
 		try:
-			changes = update_kol(kol, data, self.overwrite)
+			changes = update_kol(kol, data, self.overwrite, self.reference)
 			self.report(number, "Updated", kol=kol, message=f"{reason} {changes}")
 		except Exception as e:
-			frappe.db.rollback(save_point="kol_import_row")
+			frappe.db.rollback(save_point=ROW_SAVEPOINT)
 			self.report(number, "Failed", kol=shown, message=_clean(e))
-
-	def validated_new_kol(self, number: int, data: dict):
-		"""Run the KOL's whole validation in memory; nothing is written yet."""
-		try:
-			doc = frappe.get_doc(data)
-			doc.flags.dedupe_checked = True  # the file was deduplicated above, all at once
-			# the steps of Document.insert() up to the write (KOL create permission was checked once)
-			doc._action = "save"
-			doc.set("__islocal", True)
-			self.set_defaults(doc)
-			doc.set_user_and_timestamp()
-			doc.set_docstatus()
-			doc._validate_links()
-			doc.run_method("before_insert")
-			self.set_name(doc)
-			doc.set_parent_in_children()
-			doc.validate_higher_perm_levels()
-			doc.flags.in_insert = True
-			doc.run_before_save_methods()
-			doc._validate()
-			doc.set_docstatus()
-			doc.flags.in_insert = False
-			return doc
-		except Exception as e:
-			self.report(number, "Failed", message=_clean(e))
-			return None
 		finally:
-			frappe.local.message_log = []  # per-row notices (e.g. pacing) are not for the importer
-
-	def set_defaults(self, doc) -> None:
-		"""Document._set_defaults(), with the defaults worked out once per import instead of per row."""
-		if not self.defaults:
-			meta = frappe.get_meta("KOL")
-			self.defaults = {"KOL": frappe.new_doc("KOL", as_dict=True)}
-			for df in meta.get_table_fields():
-				self.defaults[df.fieldname] = frappe.new_doc(
-					df.options, parentfield=df.fieldname, as_dict=True
-				)
-		doc.update_if_missing(self.defaults["KOL"])
-		for fieldname, defaults in self.defaults.items():
-			if fieldname != "KOL":
-				for row in doc.get(fieldname) or []:
-					row.update_if_missing(defaults)
-
-	def set_name(self, doc) -> None:
-		"""Names from a block of the naming series reserved once per chunk, not one query per row."""
-		series = doc.naming_series or ""
-		prefix, _dot, hashes = series.rpartition(".")
-		if not prefix or set(hashes) != {"#"} or "." in prefix:
-			doc.set_new_name()  # a series with date parts etc.: Frappe's own naming, row by row
-			return
-		if not self.names.get(series):
-			self.names[series] = reserve_series(prefix, len(hashes), self.chunk_size)
-		doc.name = self.names[series].pop(0)
-		for child in doc.get_all_children():
-			child.name = frappe.generate_hash(length=10)
-
-	def insert(self, docs: list) -> None:
-		if not docs:
-			return
-		parents = [d.get_valid_dict(convert_dates_to_str=True) for _n, d in docs]
-		children = [
-			c.get_valid_dict(convert_dates_to_str=True) for _n, d in docs for c in d.get_all_children()
-		]
-		_bulk_insert("KOL", parents)
-		_bulk_insert(
-			"KOL Platform Account", [c for c in children if c.get("parentfield") == "platform_accounts"]
-		)
-		for fieldname in {c["parentfield"] for c in children} - {"platform_accounts"}:
-			rows = [c for c in children if c["parentfield"] == fieldname]
-			_bulk_insert(frappe.get_meta("KOL").get_field(fieldname).options, rows)
-		for _number, doc in docs:
-			self.counts["Created"] += 1
-			self.existing.update({k: {doc.name: doc.kol_name} for k in keys_of(doc.as_dict())})
+			frappe.local.message_log = []
 
 	def report(self, number: int, result: str, kol: str | None = None, message: str | None = None) -> None:
 		self.counts[result] += 1
 		self.results.append({"row_number": number, "result": result, "kol": kol, "message": message})
 
 	def save_results(self, total: int) -> None:
+		"""The counts, and a result row for each row not created. The result rows are the import's
+		log (a child table without a controller), written in one statement: saving the import again
+		would only re-check its file."""
 		status = "Completed with Errors" if self.counts["Failed"] else "Completed"
 		self.doc.db_set(
 			{
@@ -496,56 +465,15 @@ class CandidateImport:
 			}
 		)
 		frappe.db.delete("KOL Candidate Import Row", {"parent": self.doc.name})
+		stamp, user = now(), frappe.session.user
+		row = {"parent": self.doc.name, "parenttype": self.doc.doctype, "parentfield": "results"}
+		row |= {"creation": stamp, "modified": stamp, "owner": user, "modified_by": user}
+		fields = [*row, "name", "idx", "row_number", "result", "kol", "message"]
 		rows = [
-			{
-				**r,
-				"name": frappe.generate_hash(length=10),
-				"parent": self.doc.name,
-				"parenttype": self.doc.doctype,
-				"parentfield": "results",
-				"idx": idx,
-				"creation": now(),
-				"modified": now(),
-				"owner": frappe.session.user,
-				"modified_by": frappe.session.user,
-			}
+			{**row, **r, "name": frappe.generate_hash(length=10), "idx": idx}
 			for idx, r in enumerate(sorted(self.results, key=lambda r: r["row_number"]), start=1)
 		]
-		_bulk_insert("KOL Candidate Import Row", rows)
-
-
-def reserve_series(prefix: str, digits: int, count: int) -> list[str]:
-	"""Take ``count`` consecutive numbers of a naming series in one locked update."""
-	series = frappe.qb.DocType("Series")
-	current = frappe.qb.from_(series).where(series.name == prefix).for_update().select(series.current).run()
-	if current:
-		start = cint(current[0][0])
-		frappe.qb.update(series).set(series.current, start + count).where(series.name == prefix).run()
-	else:
-		start = 0
-		frappe.qb.into(series).columns(series.name, series.current).insert(prefix, count).run()
-	return [f"{prefix}{number:0{digits}d}" for number in range(start + 1, start + count + 1)]
-
-
-def _bulk_insert(doctype: str, rows: list[dict], chunk_size: int = 500) -> None:
-	"""Multi-row INSERTs with parameters. (frappe.db.bulk_insert builds each statement through
-	pypika, which costs more than validating the rows; the column names come from the meta.)"""
-	if not rows:
-		return
-	valid = (
-		set(frappe.get_meta(doctype).get_valid_columns())
-		| set(frappe.model.default_fields)
-		| set(frappe.model.child_table_fields)
-	)
-	fields = sorted({k for row in rows for k in row} & valid)
-	columns = ", ".join(f"`{f}`" for f in fields)
-	placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-	for chunk in _chunks(rows, chunk_size):
-		values = [row.get(f) for row in chunk for f in fields]
-		frappe.db.sql(
-			f"INSERT INTO `tab{doctype}` ({columns}) VALUES {', '.join([placeholders] * len(chunk))}",  # nosemgrep
-			values,
-		)
+		frappe.db.bulk_insert("KOL Candidate Import Row", fields, [[r[f] for f in fields] for r in rows])
 
 
 def _clean(e: Exception) -> str:
@@ -570,14 +498,17 @@ def _change(field: str, old, new, visible: bool) -> str:
 	return _("{0}: {1} → {2}").format(field, _("(empty)") if _empty(old) else old, new)
 
 
-def update_kol(name: str, data: dict, overwrite: frozenset = frozenset()) -> str:
+def update_kol(
+	name: str, data: dict, overwrite: frozenset = frozenset(), updater_reference: dict | None = None
+) -> str:
 	"""Update the existing KOL from a row and say what changed ("field: old → new").
 
 	A field that is empty on the KOL takes the row's value; a filled one only when its column is
 	in ``overwrite``. New platform accounts are added; an existing account's followers,
 	engagement rate and profile URL follow the same rule. Fields the user may not write are left
 	alone, and old values are shown only for fields the user may read. Only a user with
-	unrestricted write access (a KOL Manager) may set the operator.
+	unrestricted write access (a KOL Manager) may set the operator. Saved with Document.save(), as
+	the user; ``updater_reference`` (the import) is named in the KOL's Version.
 	"""
 	user = frappe.session.user
 	doc = frappe.get_doc("KOL", name)
@@ -613,6 +544,7 @@ def update_kol(name: str, data: dict, overwrite: frozenset = frozenset()) -> str
 		for field in PLATFORM_UPDATE_FIELDS:
 			if account.get(field) not in (None, ""):
 				apply(have[key], field, account[field], f"{key[0]} {have[key].handle} {field}")
+	doc.flags.updater_reference = updater_reference
 	doc.save()
 	summary = [_("Changed: {0}.").format("; ".join(changes)) if changes else _("Nothing to change.")]
 	if kept:
