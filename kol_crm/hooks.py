@@ -81,6 +81,9 @@ has_permission = {
 # from the client. Each checks its arguments and calls Frappe's own function. See docs/security.md.
 override_whitelisted_methods = {
 	"frappe.client.get_count": "kol_crm.overrides.client.get_count",
+	"frappe.client.set_value": "kol_crm.overrides.client.set_value",
+	"frappe.client.delete": "kol_crm.overrides.client.delete",
+	"frappe.client.insert": "kol_crm.overrides.client.insert",
 	"frappe.desk.search.search_widget": "kol_crm.overrides.search.search_widget",
 	"frappe.desk.search.search_link": "kol_crm.overrides.search.search_link",
 	"frappe.desk.listview.get_group_by_count": "kol_crm.overrides.listview.get_group_by_count",
