@@ -8,7 +8,7 @@ built with ``frappe.qb``, one aggregated query per report section; personal fiel
 """
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import frappe
 from frappe import _
@@ -188,3 +188,34 @@ def weeks_back(n: int = CHART_WEEKS) -> list:
 
 def week_labels(weeks: list) -> list[str]:
 	return [formatdate(w) for w in weeks]
+
+
+def chart_source(doctype: str) -> Callable:
+	"""Make ``build(filters) -> chart data`` the whitelisted ``get`` of a Dashboard Chart Source.
+
+	Frappe calls a source's ``get`` with every chart argument; the chart needs only the filters,
+	and the user must be able to read ``doctype`` (row rules apply inside ``build``).
+	"""
+
+	def make(build: Callable[[frappe._dict], dict]) -> Callable:
+		@frappe.whitelist()
+		def get(
+			chart_name: str | None = None,
+			chart: str | dict | None = None,
+			no_cache: str | int | None = None,
+			filters: str | dict | list | None = None,
+			from_date: str | None = None,
+			to_date: str | None = None,
+			timespan: str | None = None,
+			time_interval: str | None = None,
+			heatmap_year: str | int | None = None,
+			refresh: str | int | None = None,
+		) -> dict:
+			frappe.has_permission(doctype, "read", throw=True)
+			return build(parse_filters(filters if isinstance(filters, dict) else None))
+
+		# addressable as the source module's own ``get`` (dashboard charts and the API call it so)
+		get.__module__, get.__qualname__, get.__doc__ = build.__module__, "get", build.__doc__
+		return get
+
+	return make

@@ -8,23 +8,18 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
 
-from kol_crm.kol_crm.report.utils import own_kol_criteria, week_labels, week_start, weeks_back, where
+from kol_crm.kol_crm.report.utils import (
+	chart_source,
+	own_kol_criteria,
+	week_labels,
+	week_start,
+	weeks_back,
+	where,
+)
 
 
-@frappe.whitelist()
-def get(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: str | int | None = None,
-	filters: str | dict | list | None = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	timespan: str | None = None,
-	time_interval: str | None = None,
-	heatmap_year: str | int | None = None,
-	refresh: str | int | None = None,
-) -> dict:
-	frappe.has_permission("KOL Interaction", "read", throw=True)
+@chart_source("KOL Interaction")
+def get(filters: frappe._dict) -> dict:
 	weeks = weeks_back()
 	interaction = frappe.qb.DocType("KOL Interaction")
 	kol = frappe.qb.DocType("KOL")

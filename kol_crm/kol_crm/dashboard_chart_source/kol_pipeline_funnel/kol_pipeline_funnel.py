@@ -9,24 +9,11 @@ import frappe
 from frappe import _
 
 from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows, state_counts
-from kol_crm.kol_crm.report.utils import FUNNEL, PATHS, parse_filters
+from kol_crm.kol_crm.report.utils import FUNNEL, PATHS, chart_source, parse_filters
 
 
-@frappe.whitelist()
-def get(
-	chart_name: str | None = None,
-	chart: str | dict | None = None,
-	no_cache: str | int | None = None,
-	filters: str | dict | list | None = None,
-	from_date: str | None = None,
-	to_date: str | None = None,
-	timespan: str | None = None,
-	time_interval: str | None = None,
-	heatmap_year: str | int | None = None,
-	refresh: str | int | None = None,
-) -> dict:
-	frappe.has_permission("KOL", "read", throw=True)
-	filters = parse_filters(filters if isinstance(filters, dict) else None)
+@chart_source("KOL")
+def get(filters: frappe._dict) -> dict:
 	rows = pipeline_rows(state_counts(filters), [], list(PATHS))
 	labels, values = [], []
 	for path in PATHS:
