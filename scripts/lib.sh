@@ -160,7 +160,7 @@ ensure_app() {
 		[ -L "$target" ] && as_user rm -f "$target"
 		log "copying the app into $target"
 		as_user mkdir -p "$target"
-		rsync -a --delete --exclude .git --exclude node_modules --exclude '__pycache__' \
+		rsync -a --delete --delete-excluded --exclude .git --exclude node_modules --exclude '__pycache__' \
 			--chown="$KOL_BENCH_USER:$(id -gn "$KOL_BENCH_USER")" "$KOL_APP_SRC/" "$target/"
 	fi
 	# the app (editable) and its test extras: pytest, freezegun, playwright, hypothesis (pyproject.toml)
