@@ -6,6 +6,10 @@
 #   scripts/demo.sh              build what is missing, then serve the desk
 #   scripts/demo.sh --no-serve   build what is missing and exit
 #   scripts/demo.sh --reset      delete the demo KOLs and their records, then rebuild them
+#   scripts/demo.sh --stop       stop the private MariaDB and Redis the scripts started, nothing else
+#
+# MariaDB and Redis: yours when they answer on 127.0.0.1 (or at KOL_DB_*/KOL_REDIS_URL); otherwise
+# the scripts start private ones (see scripts/services.sh) and say so.
 #
 # Settings (environment variables, all optional; the bench and database ones are in scripts/lib.sh):
 #   KOL_DEMO_SITE      site name (default: kol-demo.localhost)
@@ -27,10 +31,12 @@ DEMO_USERS=(
 
 serve=1
 reset=0
+stop=0
 for arg in "$@"; do
 	case "$arg" in
 		--no-serve) serve=0 ;;
 		--reset) reset=1 ;;
+		--stop) stop=1 ;;
 		-h | --help)
 			sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
 			exit 0
@@ -60,6 +66,11 @@ demo_kwargs() {
 		"$reset" "$KOL_DEMO_PASSWORD"
 }
 
+if [ "$stop" = 1 ]; then
+	stop_services
+	exit 0
+fi
+
 ensure_bench
 ensure_site "$KOL_DEMO_SITE"
 
@@ -70,6 +81,7 @@ bench_cmd use "$KOL_DEMO_SITE"
 if [ "$serve" = 0 ]; then
 	log "demo ready; serve it with: scripts/demo.sh"
 	print_logins
+	describe_services
 	exit 0
 fi
 
@@ -106,6 +118,7 @@ bench_cmd schedule >>"$worker_log" 2>&1 &
 jobs_started+=("$!")
 
 print_logins
+describe_services
 log "serving $KOL_DEMO_SITE on port $KOL_DEMO_PORT; press Ctrl-C to stop"
 bench_cmd --site "$KOL_DEMO_SITE" serve --port "$KOL_DEMO_PORT" &
 jobs_started+=("$!")

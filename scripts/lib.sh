@@ -16,8 +16,12 @@
 #   KOL_DB_ROOT_USER      MariaDB admin user (default: root)
 #   KOL_DB_ROOT_PASSWORD  its password (default: empty)
 #   KOL_REDIS_URL         Redis for cache and queue (default: redis://127.0.0.1:6379)
+#   (when nothing answers on the default addresses, private ones are started: scripts/services.sh)
 #   KOL_ADMIN_PASSWORD    Administrator password of new sites (default: admin)
 set -euo pipefail
+
+# before the defaults below: it records which addresses the user set
+source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 
 KOL_APP_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FRAPPE_BRANCH="${FRAPPE_BRANCH:-version-15}"
@@ -106,6 +110,7 @@ ensure_user_tools() {
 
 ensure_bench() {
 	ensure_user
+	ensure_services  # in seconds, before anything slow
 	ensure_system_tools
 	ensure_user_tools
 	KOL_BENCH_DIR="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
@@ -130,6 +135,10 @@ ensure_bench() {
 	set_common_config redis_queue "$KOL_REDIS_URL"
 	set_common_config redis_socketio "$KOL_REDIS_URL"
 	set_common_config frappe_user "$KOL_BENCH_USER"
+	if [ "$KOL_PRIVATE_DB" = 1 ]; then  # the private MariaDB's admin, for a hand-made `bench new-site`
+		set_common_config root_login "$KOL_DB_ROOT_USER"
+		set_common_config root_password "$KOL_DB_ROOT_PASSWORD"
+	fi
 	ensure_app
 }
 
@@ -166,7 +175,7 @@ ensure_app() {
 	# the app (editable) and its test extras: pytest, freezegun, playwright, hypothesis (pyproject.toml)
 	if ! as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import kol_crm, pytest, freezegun, playwright, hypothesis' >/dev/null 2>&1; then
 		log "installing kol_crm and its test tools into the bench env"
-		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q -e "$target[test]"
+		as_user "$KOL_BENCH_DIR/env/bin/python" -m pip install -q -e "${target}[test]"
 	fi
 	if ! grep -qx kol_crm "$KOL_BENCH_DIR/sites/apps.txt"; then
 		# keep the file newline-terminated before appending
