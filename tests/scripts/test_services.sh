@@ -42,7 +42,11 @@ svc_env=(KOL_PRIVATE_DIR="$state" KOL_PRIVATE_DB_PORT="$DB_PORT" KOL_PRIVATE_RED
 run() { env "${svc_env[@]}" "$@"; }
 
 failures=0
-pass() { printf '  \033[32mok\033[0m   %s\n' "$*"; }
+passes=0
+pass() {
+	passes=$((passes + 1))
+	printf '  \033[32mok\033[0m   %s\n' "$*"
+}
 fail() {
 	printf '  \033[31mFAIL\033[0m %s\n' "$*"
 	failures=$((failures + 1))
@@ -151,8 +155,6 @@ check "test_next_run_starts_stopped_services_again" bash -c 'alive() { [ -n "$1"
 run bash scripts/demo.sh --stop >/dev/null 2>&1
 check "test_stop_again_leaves_nothing_running" bash -c "$(declare -f tcp_open closed); closed $DB_PORT && closed $REDIS_PORT"
 
-if [ "$failures" != 0 ]; then
-	echo "test_services: $failures failed"
-	exit 1
-fi
-echo "test_services: all passed"
+# the plain closing line CI reads
+echo "services: $passes passed, $failures failed"
+[ "$failures" = 0 ]
