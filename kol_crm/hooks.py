@@ -97,6 +97,11 @@ override_whitelisted_methods = {
 	"frappe.desk.form.assign_to.remove": "kol_crm.overrides.desk.remove",
 	"frappe.desk.form.assign_to.remove_multiple": "kol_crm.overrides.desk.remove_multiple",
 	"frappe.desk.form.assign_to.close": "kol_crm.overrides.desk.close",
+	# a card moved on kol_crm's workflow boards runs the workflow action (guards and roles)
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order_for_single_card": (
+		"kol_crm.overrides.kanban.update_order_for_single_card"
+	),
+	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "kol_crm.overrides.kanban.update_order",
 	# the public /kol-apply form answers every guest the same way
 	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }

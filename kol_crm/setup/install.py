@@ -2,6 +2,7 @@
 
 import frappe
 
+from kol_crm.setup.boards import ensure_boards
 from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
 from kol_crm.setup.records import sync_records
 from kol_crm.workflows import all_definitions
@@ -9,6 +10,7 @@ from kol_crm.workflows import all_definitions
 
 def after_install() -> None:
 	sync_records(on_install=True)
+	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
 
@@ -16,6 +18,7 @@ def after_install() -> None:
 def after_migrate() -> None:
 	# created when missing; what an administrator configured on them is kept (see records.py)
 	sync_records()
+	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
 
