@@ -310,3 +310,12 @@ def test_kanban_http_operator_moves_own_kol_and_sees_only_own_cards(committed):
 	response = http_move(session, committed["mover"].name, "Shortlisted")
 	assert response.status_code == 200, response.get_data(as_text=True)
 	assert stored_state(committed["mover"].name) == "Shortlisted"
+
+
+def test_uninstall_removes_the_shipped_boards_and_install_brings_them_back():
+	from kol_crm.setup.boards import BOARD_NAMES, ensure_boards, remove_boards
+
+	remove_boards()
+	assert [n for n in BOARD_NAMES if frappe.db.exists("Kanban Board", n)] == []
+	ensure_boards()
+	assert [n for n in BOARD_NAMES if frappe.db.exists("Kanban Board", n)] == list(BOARD_NAMES)

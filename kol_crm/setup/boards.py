@@ -68,3 +68,9 @@ def ensure_boards() -> None:
 		if not frappe.db.exists("Kanban Board", board["name"]):
 			# the app ships its boards (Kanban Board is created by whoever may write it)
 			frappe.get_doc(board_record(board)).insert(ignore_permissions=True)
+
+
+def remove_boards() -> None:
+	"""On uninstall: the shipped boards go with the KOL and KOL Proposal DocTypes."""
+	for name in BOARD_NAMES:
+		frappe.delete_doc_if_exists("Kanban Board", name, force=True)

@@ -2,7 +2,7 @@
 
 import frappe
 
-from kol_crm.setup.boards import ensure_boards
+from kol_crm.setup.boards import ensure_boards, remove_boards
 from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
 from kol_crm.setup.records import sync_records
 from kol_crm.workflows import all_definitions
@@ -37,6 +37,7 @@ def ensure_settings() -> None:
 
 def before_uninstall() -> None:
 	remove_email_templates()
+	remove_boards()
 	for wf in all_definitions():
 		frappe.delete_doc_if_exists("Workflow", wf.name, force=True)
 	# the round-robin rules for new KOLs (shipped one and its per-category copies) go with the KOL DocType
