@@ -290,9 +290,15 @@ def validate_kol_write(doc) -> None:
 
 
 def guarded_doctypes() -> set[str]:
-	"""DocTypes whose rows are private to their KOL (or creator), child tables included."""
-	children = {df.options for parent in GUARDED_PARENTS for df in frappe.get_meta(parent).get_table_fields()}
-	return {*GUARDED_PARENTS, *children}
+	"""DocTypes whose rows are private to their KOL (or creator), child tables included.
+
+	Asked on every child-row permission check: worked out once per request or job."""
+	if getattr(frappe.local, "kol_crm_guarded", None) is None:
+		children = {
+			df.options for parent in GUARDED_PARENTS for df in frappe.get_meta(parent).get_table_fields()
+		}
+		frappe.local.kol_crm_guarded = frozenset({*GUARDED_PARENTS, *children})
+	return frappe.local.kol_crm_guarded
 
 
 def validate_todo(todo) -> None:
@@ -344,10 +350,6 @@ def _rule_assigns(todo) -> bool:
 	rule_doc = frappe.get_cached_doc("Assignment Rule", todo.assignment_rule)
 	stored = frappe.get_doc(todo.reference_type, todo.reference_name)
 	return bool(rule_doc.safe_eval("assign_condition", stored))
-
-
-def doctype_is_guarded(doctype: str) -> bool:
-	return doctype in guarded_doctypes()
 
 
 def has_communication_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:

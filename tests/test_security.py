@@ -44,6 +44,27 @@ def _stored(doctype, name, *fields):
 	return frappe.db.get_value(doctype, name, list(fields), as_dict=True)
 
 
+def _committed_email_from_kol(b, subject: str, content: str | None = None):
+	"""An email received from B's KOL, filed on its timeline and committed (HTTP reads it)."""
+	frappe.set_user("Administrator")
+	comm = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": b.kol.email,
+			"recipients": "team@kol-test.example",
+			"subject": subject,
+			"content": content,
+			"reference_doctype": "KOL",
+			"reference_name": b.kol.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.commit()
+	return comm
+
+
 # ------------------------------------------------ 2. decided on the stored document
 
 
@@ -514,22 +535,9 @@ def test_hole5_version_history_masks_personal_fields_for_analysts(b_records):
 
 
 def test_hole5_email_timeline_masks_addresses_for_analysts(b_records):
-	frappe.set_user("Administrator")
-	comm = frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Email",
-			"sent_or_received": "Received",
-			"sender": b_records.kol.email,
-			"recipients": "team@kol-test.example",
-			"subject": "Re: collaboration",
-			"content": f"Reach me at {b_records.kol.phone} or {b_records.kol.email}",
-			"reference_doctype": "KOL",
-			"reference_name": b_records.kol.name,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
+	comm = _committed_email_from_kol(
+		b_records, "Re: collaboration", f"Reach me at {b_records.kol.phone} or {b_records.kol.email}"
+	)
 	try:
 		analyst = ApiSession(f.ANALYST, f.PASSWORD)
 		for path, params in (
@@ -577,21 +585,7 @@ def test_hole10_search_widget_valid_filter_fields_still_work():
 
 
 def test_hole5_analyst_cannot_read_a_kols_email_directly(b_records):
-	frappe.set_user("Administrator")
-	comm = frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Email",
-			"sent_or_received": "Received",
-			"sender": b_records.kol.email,
-			"recipients": "team@kol-test.example",
-			"subject": "Direct read",
-			"reference_doctype": "KOL",
-			"reference_name": b_records.kol.name,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
+	comm = _committed_email_from_kol(b_records, "Direct read")
 	try:
 		analyst = ApiSession(f.ANALYST, f.PASSWORD)
 		response = analyst.get(f"/api/resource/Communication/{comm.name}")

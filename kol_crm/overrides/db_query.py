@@ -25,7 +25,8 @@ from frappe.model import default_fields, get_permitted_fields, optional_fields
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils.data import get_filter
 
-MODULE = "KOL CRM"
+from kol_crm.permissions import MODULE
+
 _original = DatabaseQuery.apply_fieldlevel_read_permissions
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"

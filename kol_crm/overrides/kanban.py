@@ -17,12 +17,12 @@ from frappe.desk.doctype.kanban_board import kanban_board
 from frappe.model.document import Document
 from frappe.model.workflow import apply_workflow, get_transitions, get_workflow_name
 
-APP_MODULE = "KOL CRM"
+from kol_crm.overrides.db_query import is_guarded
 
 
 def is_workflow_board(board) -> bool:
 	"""Whether ``board`` is on the workflow state field of a kol_crm DocType."""
-	if frappe.get_meta(board.reference_doctype).module != APP_MODULE:
+	if not is_guarded(board.reference_doctype):
 		return False
 	workflow = get_workflow_name(board.reference_doctype)
 	if not workflow:
@@ -70,10 +70,21 @@ def update_order(board_name: str, order: str) -> tuple[Document, list[dict]]:
 		return kanban_board.update_order(board_name, order)
 	board.check_permission("read")
 	order_dict = json.loads(order)
+	cards_on_board = [card for cards in order_dict.values() for card in cards]
+	stored = dict(
+		frappe.get_all(
+			board.reference_doctype,
+			filters={"name": ("in", cards_on_board)},
+			fields=["name", board.field_name],
+			as_list=True,
+		)
+		if cards_on_board
+		else []
+	)
 	updated_cards = []
 	for column_name, cards in order_dict.items():
 		for card in cards:
-			if frappe.db.get_value(board.reference_doctype, card, board.field_name) != column_name:
+			if stored.get(card) != column_name:
 				move_card(board.reference_doctype, card, column_name)
 				updated_cards.append({"name": card, "column": column_name})
 		for column in board.columns:

@@ -16,7 +16,7 @@ from frappe.query_builder import Criterion
 from frappe.utils import add_days, formatdate, getdate, nowdate
 from pypika.terms import CustomFunction
 
-from kol_crm.permissions import assign_pattern, is_restricted
+from kol_crm.permissions import is_restricted, own_kols_criterion
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, EXTERNAL_STATES, INTERNAL, INTERNAL_STATES
 
 CLOSED_STATES = ("Declined", "Dropped", "Offboarded")
@@ -80,7 +80,7 @@ def own_kol_criteria(kol, user: str | None = None) -> list:
 	user = user or frappe.session.user
 	if not is_restricted(user):
 		return []
-	return [(kol.operator == user) | kol._assign.like(assign_pattern(user))]
+	return [own_kols_criterion(user, kol)]
 
 
 def category_and_descendants(category: str) -> list[str]:
