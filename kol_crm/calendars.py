@@ -46,6 +46,9 @@ def _event(doctype: str, name: str, title: str, start, end=None) -> dict:
 		"start": str(start),
 		"end": str(end or start),
 		"allDay": 1,
+		# dates, not times: no time-zone shift; read-only (the dates belong to their records)
+		"convertToUserTz": 0,
+		"calendar_editable": 0,
 	}
 
 
@@ -107,24 +110,37 @@ def occasion_dates(
 @frappe.whitelist()
 def get_occasion_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
 	start_date, end_date = _range(start, end)
+	fields = ["parent", "occasion", "occasion_date", "repeats_yearly"]
+	child = [["parenttype", "=", "KOL"], ["parentfield", "=", "occasions"]]
+	# KOL Occasion through get_list: the child row rule applies, and the range is pushed down
+	occasions = frappe.get_list(
+		"KOL Occasion",
+		parent_doctype="KOL",
+		filters=[*child, ["repeats_yearly", "=", 0], ["occasion_date", "between", [start_date, end_date]]],
+		fields=fields,
+		limit_page_length=0,
+	) + frappe.get_list(
+		"KOL Occasion",
+		parent_doctype="KOL",
+		filters=[*child, ["repeats_yearly", "=", 1], ["occasion_date", "<=", end_date]],
+		fields=fields,
+		limit_page_length=0,
+	)
+	if not occasions:
+		return []
 	kols = {
 		row.name: row.kol_name
 		for row in frappe.get_list(
-			"KOL", filters=_filters(filters), fields=["name", "kol_name"], limit_page_length=0
+			"KOL",
+			filters=[*_filters(filters), ["name", "in", sorted({row.parent for row in occasions})]],
+			fields=["name", "kol_name"],
+			limit_page_length=0,
 		)
 	}
-	if not kols:
-		return []
-	occasions = frappe.get_all(
-		"KOL Occasion",
-		filters={"parenttype": "KOL", "parentfield": "occasions", "parent": ("in", list(kols))},
-		fields=["parent", "occasion", "occasion_date", "repeats_yearly"],
-		order_by="parent asc, idx asc",
-	)
 	events = [
 		_event("KOL", row.parent, f"{row.occasion}: {kols[row.parent]}", day)
 		for row in occasions
-		if row.occasion_date
+		if row.occasion_date and row.parent in kols
 		for day in occasion_dates(getdate(row.occasion_date), bool(row.repeats_yearly), start_date, end_date)
 	]
 	return sorted(events, key=lambda event: (event["start"], event["name"], event["title"]))

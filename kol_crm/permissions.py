@@ -367,6 +367,19 @@ def has_communication_permission(doc, ptype: str | None = None, user: str | None
 	return None
 
 
+def may_merge_kols(source: str, target: str, user: str | None = None) -> bool:
+	"""Merging deletes ``source`` and rewrites every record that links it: only a KOL Manager
+	(or System Manager) who may delete the one and write the other, decided on the stored KOLs."""
+	user = user or frappe.session.user
+	if not is_manager(user):
+		return False
+	if not (frappe.db.exists("KOL", source) and frappe.db.exists("KOL", target)):
+		return False
+	return frappe.has_permission("KOL", "delete", source, user=user) and frappe.has_permission(
+		"KOL", "write", target, user=user
+	)
+
+
 def may_read_personal_fields(user: str | None = None) -> bool:
 	"""Whether ``user`` has the permission level of every personal field of the KOL."""
 	user = user or frappe.session.user

@@ -11,7 +11,7 @@ from kol_crm.permissions import personal_fields
 from tests import factories as f
 
 START, END = "2030-12-20 00:00:00", "2031-01-10 00:00:00"
-EVENT_KEYS = {"doctype", "name", "title", "start", "end", "allDay"}
+EVENT_KEYS = {"doctype", "name", "title", "start", "end", "allDay", "convertToUserTz", "calendar_editable"}
 
 
 def mine(events: list[dict], *names: str) -> list[tuple]:

@@ -56,3 +56,32 @@ def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds():
 	# reset deleted the demo records (the edit is gone) and built the same programme again
 	assert third == first
 	assert frappe.db.count("KOL", {"fit_notes": "edited before the reset"}) == 0
+
+
+def test_demo_fills_both_boards_and_every_calendar():
+	from frappe.utils import add_days
+
+	from kol_crm import calendars
+	from kol_crm.setup import boards
+
+	demo.build()
+	kols = set(demo.demo_kols())
+	for board in (boards.EXTERNAL_BOARD, boards.INTERNAL_BOARD, boards.PROPOSAL_BOARD):
+		doc = frappe.get_doc("Kanban Board", board)
+		filters = [[f[1], f[2], f[3]] for f in frappe.parse_json(doc.filters or "[]")]
+		states = frappe.get_all(doc.reference_doctype, filters=filters, pluck=doc.field_name)
+		# cards in at least three of the board's columns
+		assert len(set(states) & {c.column_name for c in doc.columns}) >= 3, board
+
+	today = getdate(nowdate())
+	start, end = str(add_days(today, -45)), str(add_days(today, 45))
+	for method in (
+		calendars.get_follow_up_events,
+		calendars.get_occasion_events,
+		calendars.get_partnership_events,
+	):
+		events = method(start, end)
+		names = {e["name"] for e in events if e["doctype"] == "KOL"} | {
+			frappe.db.get_value(e["doctype"], e["name"], "kol") for e in events if e["doctype"] != "KOL"
+		}
+		assert names & kols, method.__name__

@@ -699,3 +699,39 @@ def test_hole2_write_endpoints_refuse_operator_a_on_bs_records(b_records, method
 		== before["kol"]
 	)
 	assert _stored("KOL Interaction", b_records.interaction.name, "kol", "modified") == before["interaction"]
+
+
+def test_list_views_get_the_kol_title_through_the_link_and_nothing_else():
+	"""The desk's list views of proposals, partnerships, interactions... ask for the linked KOL's
+	title (``kol.kol_name as kol_kol_name``, joined as `tabKOL_1`): allowed for the title field
+	only, never for another field of the KOL (a personal one least of all)."""
+	from frappe.desk.reportview import get as reportview_get
+
+	kol = f.make_kol(operator=f.OPERATOR_A, kol_name="Title Through Link")
+	f.make_proposal(kol.name)
+	for user in (f.OPERATOR_A, f.ANALYST, f.MANAGER):
+		frappe.set_user(user)
+		rows = frappe.get_list(
+			"KOL Proposal", filters={"kol": kol.name}, fields=["name", "kol", "kol.kol_name as kol_kol_name"]
+		)
+		assert [r.kol_kol_name for r in rows] == ["Title Through Link"], user
+	# as the list view sends it
+	frappe.set_user(f.OPERATOR_A)
+	frappe.local.form_dict = frappe._dict(
+		doctype="KOL Proposal",
+		fields='["`tabKOL Proposal`.`name`", "kol.kol_name as kol_kol_name"]',
+		filters=json.dumps([["KOL Proposal", "kol", "=", kol.name]]),
+	)
+	try:
+		result = reportview_get()
+	finally:
+		frappe.local.form_dict = frappe._dict()
+	assert (result["keys"], [row[1] for row in result["values"]]) == (
+		["name", "kol_kol_name"],
+		["Title Through Link"],
+	)
+	for field in ("kol.email as e", "kol.strengths as s", "kol.operator as o"):
+		for user in (f.OPERATOR_A, f.ANALYST):
+			frappe.set_user(user)
+			with pytest.raises(frappe.PermissionError, match="KOL_1 can't be queried together"):
+				frappe.get_list("KOL Proposal", fields=["name", field])

@@ -168,7 +168,7 @@ def _method_endpoints() -> list[Endpoint]:
 		params = tuple(p.name for p in named)
 		required = tuple(p.name for p in named if p.default is p.empty)
 		reads_request = bool(READS_REQUEST_RE.search(source))
-		if not (set(params) & KEY_PARAMS or reads_request):
+		if not (set(params) & KEY_PARAMS or reads_request or path in OVERRIDES):
 			continue
 		request_keys: tuple[str, ...] = ()
 		if reads_request:
@@ -456,6 +456,16 @@ OVERRIDES = {
 			for fieldname in ([c.sensitive_field()] if c.variant != ALL else c.data_fields())
 			if c.meta.get_field(fieldname)
 		],
+	},
+	# kol_crm's merge: B's KOL into operator A's (an operator or analyst must be refused)
+	"kol_crm.intake.merge.merge_kols": {
+		"source": lambda c: c.world.kol,
+		"target": lambda c: c.world.a_kol,
+		"take_from_source": lambda c: ["email", "phone"],
+	},
+	"kol_crm.intake.merge.get_merge_preview": {
+		"source": lambda c: c.world.kol,
+		"target": lambda c: c.world.a_kol,
 	},
 	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": {
 		"workflow_state_field": lambda c: "workflow_state",

@@ -109,10 +109,33 @@ class QueryGuard:
 		doctype = match.group("qtable") or match.group("table") or self.doctype
 		fieldname = match.group("qfield") or match.group("field")
 		if doctype not in self.tables:
+			if linked := self.link_title(doctype, fieldname):
+				return linked
 			refuse(_("{0} can't be queried together with {1}.").format(_(doctype), _(self.doctype)))
 		if fieldname not in STANDARD_COLUMNS and not frappe.get_meta(doctype).has_field(fieldname):
 			self.refuse_expression(expression)
 		return doctype, fieldname
+
+	def link_title(self, alias: str, fieldname: str) -> tuple[str, str] | None:
+		"""(linked DocType, its title field) for the link title the desk's list views ask for
+		(``kol.kol_name as kol_kol_name``, which Frappe joins as ```tabKOL_1```): only the title
+		field of a DocType that shows titles in links, through a Link field the user may read."""
+		for table in self.query.link_tables:
+			if table.table_alias.strip("`") != f"tab{alias}":
+				continue
+			target = frappe.get_meta(table.doctype)
+			link = frappe.get_meta(self.doctype).get_field(table.fieldname)
+			if (
+				link
+				and link.fieldtype == "Link"
+				and link.options == table.doctype
+				and table.fieldname not in self.protected(self.doctype)
+				and target.show_title_field_in_link
+				and target.title_field == fieldname
+				and fieldname not in protected_fields(table.doctype)
+			):
+				return table.doctype, fieldname
+		return None
 
 	def refuse_expression(self, expression) -> None:
 		refuse(

@@ -14,6 +14,10 @@ frappe.ui.form.on("KOL", {
 			() => frappe.new_doc("KOL Interaction", { kol: frm.doc.name }),
 			__("Create")
 		);
+		if (frappe.user.has_role(["KOL Manager", "System Manager"])) {
+			frm.page.add_menu_item(__("Merge a Duplicate into This KOL"), () => kol_crm_merge.choose(frm));
+			kol_crm_merge.show_possible_duplicates(frm);
+		}
 		if (frm.doc.tier_reason) {
 			frm.dashboard.add_comment(
 				`${__("Tier")}: ${frappe.utils.escape_html(frm.doc.tier_reason)}`,
@@ -49,3 +53,110 @@ frappe.ui.form.on("KOL", {
 		}
 	},
 });
+
+// Merging: the KOL on the form is kept; the chosen duplicate folds into it and is deleted
+// (kol_crm/intake/merge.py).
+const kol_crm_merge = {
+	method: "kol_crm.intake.merge",
+
+	show_possible_duplicates(frm) {
+		frappe
+			.xcall(`${this.method}.possible_duplicates`, { kol: frm.doc.name })
+			.then((found) => {
+				if (!found || !found.length || frm.doc.name !== frm.docname) return;
+				const links = found.map(
+					(d) =>
+						`<a class="kol-merge-candidate" data-name="${frappe.utils.escape_html(d.name)}">` +
+						`${frappe.utils.escape_html(d.name)}: ${frappe.utils.escape_html(d.kol_name || "")}</a>` +
+						` (${frappe.utils.escape_html(d.reasons.join(", "))})`
+				);
+				frm.dashboard.add_comment(
+					`${__("Possible duplicates")}: ${links.join(", ")} · ${__("click one to merge it into this KOL")}`,
+					"yellow",
+					true
+				);
+				frm.$wrapper.off("click.kol_merge").on("click.kol_merge", ".kol-merge-candidate", (e) => {
+					this.preview(frm, $(e.currentTarget).attr("data-name"));
+				});
+			});
+	},
+
+	choose(frm) {
+		const d = new frappe.ui.Dialog({
+			title: __("Merge a Duplicate into {0}", [frm.doc.kol_name]),
+			fields: [
+				{
+					fieldname: "source",
+					fieldtype: "Link",
+					options: "KOL",
+					label: __("Duplicate KOL"),
+					reqd: 1,
+					description: __("Its records move to this KOL, then it is deleted."),
+					get_query: () => ({ filters: { name: ["!=", frm.doc.name] } }),
+				},
+			],
+			primary_action_label: __("Next"),
+			primary_action: (values) => {
+				d.hide();
+				this.preview(frm, values.source);
+			},
+		});
+		d.show();
+	},
+
+	preview(frm, source) {
+		frappe.xcall(`${this.method}.get_merge_preview`, { source, target: frm.doc.name }).then((p) => {
+			const esc = frappe.utils.escape_html;
+			const moved = Object.entries(p.linked)
+				.map(([dt, n]) => `${n} × ${esc(__(dt))}`)
+				.join(", ");
+			const summary = [
+				`<p>${__("{0} ({1}) will be merged into this KOL and deleted.", [
+					`<b>${esc(p.source.name)}</b>`,
+					esc(p.source.kol_name || ""),
+				])}</p>`,
+				`<p>${__("Records moved here")}: ${moved || __("none")}</p>`,
+				`<p>${__("Platform accounts added")}: ${p.platform_accounts} · ${__(
+					"Occasions added"
+				)}: ${p.occasions}</p>`,
+				p.fills.length
+					? `<p>${__("Filled from the duplicate")}: ${p.fills.map((f) => esc(f.label)).join(", ")}</p>`
+					: "",
+				p.conflicts.length ? `<p>${__("Both KOLs have a different value: choose which to keep.")}</p>` : "",
+			].join("");
+			const fields = [{ fieldtype: "HTML", fieldname: "summary", options: summary }];
+			p.conflicts.forEach((c) => {
+				fields.push({
+					fieldname: c.fieldname,
+					fieldtype: "Select",
+					label: c.label,
+					options: [
+						{ value: "target", label: `${__("This KOL")}: ${c.target_value}` },
+						{ value: "source", label: `${p.source.name}: ${c.source_value}` },
+					],
+					default: "target",
+				});
+			});
+			const d = new frappe.ui.Dialog({
+				title: __("Merge {0} into {1}", [p.source.name, p.target.name]),
+				fields,
+				primary_action_label: __("Merge"),
+				primary_action: (values) => {
+					const take = p.conflicts.filter((c) => values[c.fieldname] === "source").map((c) => c.fieldname);
+					frappe
+						.xcall(`${this.method}.merge_kols`, {
+							source,
+							target: frm.doc.name,
+							take_from_source: take,
+						})
+						.then(() => {
+							d.hide();
+							frappe.show_alert({ message: __("Merged {0} into this KOL", [source]), indicator: "green" });
+							frm.reload_doc();
+						});
+				},
+			});
+			d.show();
+		});
+	},
+};

@@ -6,6 +6,9 @@ frappe.views.calendar["KOL"] = {
 		id: "name",
 		title: "title",
 		allDay: "allDay",
+		// Frappe sets each event's editable from the user's write right; this map overrides it
+		editable: "calendar_editable",
+		convertToUserTz: "convertToUserTz",
 	},
 	options: {
 		editable: false,
