@@ -39,6 +39,10 @@ doc_events = {
 	},
 }
 
+# the Email Account pull notes automatic replies (out of office), which are no KOL's answer:
+# kol_crm/outreach/auto_replies.py. It adds a step to the pull and changes nothing else.
+override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}
+
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
 	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],

@@ -284,3 +284,50 @@ def test_with_the_smtp_server_down_the_queue_keeps_the_mail_and_sends_it_once_wh
 	frappe.email.queue.flush()  # and a flush after that sends nothing again
 	assert len(local_mail.wait_for_messages(kol.email, 2, timeout=1)) == 1
 	assert len(interactions(kol.name)) == 1
+
+
+def test_an_out_of_office_reply_does_not_stop_the_sequence(world, team_account):
+	kol = world()
+	frappe.set_user(f.OPERATOR_A)
+	enrollment = sequences.enroll(kol, _sequence())
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	comm = send_outreach(kol)
+	flush(comm)
+	[sent] = local_mail.wait_for_messages(kol.email, 1)
+
+	auto = reply(
+		kol.email,
+		f"Automatic reply: {sent['Subject']}",
+		"I am away until Monday.",
+		in_reply_to=sent["Message-ID"].strip("<>"),
+		Auto_Submitted="auto-replied",
+		X_Autoreply="yes",
+	)
+	pull(team_account)
+	[comm_in] = received(auto)
+	assert (comm_in.reference_doctype, comm_in.reference_name) == ("KOL", kol.name)  # on the timeline
+	assert [r.direction for r in interactions(kol.name)] == ["Outbound"]  # not a reply
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment.name, "status") == "Active"
+
+	# the KOL's own answer then does stop it
+	reply(kol.email, f"Re: {sent['Subject']}", "Back now. Interested!")
+	pull(team_account)
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment.name, "status") == "Stopped"
+
+
+def _sequence() -> str:
+	name = "KOL E2E Sequence"
+	if not frappe.db.exists("KOL Outreach Sequence", name):
+		frappe.get_doc(
+			{
+				"doctype": "KOL Outreach Sequence",
+				"sequence_name": name,
+				"enabled": 1,
+				"steps": [
+					{"email_template": "KOL First Outreach", "wait_days": 0},
+					{"email_template": "KOL Follow-up", "wait_days": 3},
+				],
+			}
+		).insert(ignore_permissions=True)
+	return name
