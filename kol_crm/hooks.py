@@ -106,6 +106,8 @@ override_whitelisted_methods = {
 		"kol_crm.overrides.kanban.update_order_for_single_card"
 	),
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "kol_crm.overrides.kanban.update_order",
+	# an email filed on a KOL by hand: both records checked, and it becomes the KOL's interaction
+	"frappe.email.relink": "kol_crm.overrides.email.relink",
 	# the public /kol-apply form answers every guest the same way
 	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }

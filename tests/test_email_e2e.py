@@ -20,6 +20,7 @@ from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
 from tests import factories as f
 from tests import local_mail
+from tests.api import ApiSession
 
 pytestmark = pytest.mark.skipif(bool(local_mail.unavailable()), reason=local_mail.unavailable() or "")
 
@@ -252,7 +253,29 @@ def test_a_new_message_from_the_kols_address_lands_on_the_kol(world, team_accoun
 	assert [(r.direction, r.communication) for r in interactions(kol.name)] == [("Inbound", comm_in.name)]
 
 
-def test_mail_from_an_unknown_sender_stays_unlinked(world, team_account):
+@pytest.fixture(scope="module")
+def inbox_operator(team_account):
+	"""An operator who also works the team's inbox (Frappe's Inbox User role); created once and
+	kept, as factories.ensure_users keeps the other test users."""
+	from frappe.utils.password import update_password  # only this fixture sets passwords
+
+	user = "kol.inbox.operator@kol-test.example"
+	if not frappe.db.exists("User", user):
+		doc = frappe.get_doc(
+			{"doctype": "User", "email": user, "first_name": "Inbox", "send_welcome_email": 0}
+		)
+		doc.insert(ignore_permissions=True)
+		doc.add_roles("KOL Operator", "Inbox User")
+	update_password(user, f.PASSWORD)
+	frappe.db.commit()
+	return user
+
+
+def test_mail_from_an_unknown_sender_stays_unlinked_until_attached_to_a_kol(
+	world, team_account, inbox_operator
+):
+	kol = world(operator=inbox_operator)
+	other_operators_kol = world(operator=f.OPERATOR_B)
 	before = frappe.db.count("KOL Interaction")
 	message_id = reply(f"someone@{STRANGERS}", "Collaboration?", "Hello, I am a creator too.")
 	pull(team_account)
@@ -260,6 +283,28 @@ def test_mail_from_an_unknown_sender_stays_unlinked(world, team_account):
 	[comm_in] = received(message_id)
 	assert comm_in.reference_doctype is None and comm_in.reference_name is None
 	assert frappe.db.count("KOL Interaction") == before
+
+	# the desk's Relink, by whoever works the inbox: never onto a KOL they may not change
+	relink = "/api/method/frappe.email.relink"
+	attach = {"name": comm_in.name, "reference_doctype": "KOL"}
+	session = ApiSession(inbox_operator, f.PASSWORD)
+	response = session.post(relink, data={**attach, "reference_name": other_operators_kol.name})
+	assert response.status_code == 403, response.get_data(as_text=True)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Communication", comm_in.name, "reference_name") is None
+
+	# onto their own KOL: now it is the KOL's email and its interaction, once
+	for _ in range(2):
+		response = session.post(relink, data={**attach, "reference_name": kol.name})
+		assert response.status_code == 200, response.get_data(as_text=True)
+	frappe.db.rollback()
+	linked = frappe.db.get_value("Communication", comm_in.name, ["reference_doctype", "reference_name"])
+	assert linked == ("KOL", kol.name)
+	rows = interactions(kol.name)
+	assert [(r.direction, r.communication, r.operator) for r in rows] == [
+		("Inbound", comm_in.name, inbox_operator)
+	]
+	assert frappe.db.count("KOL Interaction") == before + 1
 
 
 # ------------------------------------------------------------------ failures
