@@ -39,6 +39,10 @@ doc_events = {
 	},
 }
 
+# the Email Account pull notes automatic replies (out of office), which are no KOL's answer:
+# kol_crm/outreach/auto_replies.py. It adds a step to the pull and changes nothing else.
+override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}
+
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
 	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
@@ -102,6 +106,8 @@ override_whitelisted_methods = {
 		"kol_crm.overrides.kanban.update_order_for_single_card"
 	),
 	"frappe.desk.doctype.kanban_board.kanban_board.update_order": "kol_crm.overrides.kanban.update_order",
+	# an email filed on a KOL by hand: both records checked, and it becomes the KOL's interaction
+	"frappe.email.relink": "kol_crm.overrides.email.relink",
 	# the public /kol-apply form answers every guest the same way
 	"frappe.website.doctype.web_form.web_form.accept": "kol_crm.overrides.web_form.accept",
 }

@@ -4,6 +4,7 @@
 # Extra arguments go to pytest (e.g. scripts/test.sh -k workflow -x).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/mail.sh"
 
 KOL_TEST_SITE="${KOL_TEST_SITE:-kol-test.localhost}"
 
@@ -21,6 +22,11 @@ ensure_browser_tools() {
 
 ensure_bench
 ensure_browser_tools
+# the local SMTP and IMAP servers of the email end-to-end tests (scripts/mail.sh; kept running)
+if ! ensure_mail; then
+	[ -n "${CI:-}" ] && die "the local mail servers did not start (see above)"
+	log "the local mail servers did not start: the email end-to-end tests will be skipped"
+fi
 ensure_site "$KOL_TEST_SITE"
 bench_cmd --site "$KOL_TEST_SITE" set-config allow_tests true >/dev/null
 
@@ -48,6 +54,7 @@ log "running tests on $KOL_TEST_SITE"
 cd "$KOL_BENCH_DIR/sites"
 status=0
 as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" KOL_ARTIFACTS_DIR="$artifacts" \
+	KOL_MAIL_DIR="$(mail_dir)" KOL_MAIL_SMTP_PORT="$KOL_MAIL_SMTP_PORT" KOL_MAIL_IMAP_PORT="$KOL_MAIL_IMAP_PORT" \
 	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "${targets[@]}" "${args[@]}" || status=$?
 
 rm -rf "$KOL_APP_SRC/test-artifacts"

@@ -1,10 +1,13 @@
 """Email in and out becomes exactly one KOL Interaction, and moves the KOL's follow-up dates."""
 
+from email.message import Message
+
 import frappe
 import pytest
 from frappe.core.doctype.communication.email import make as send_from_desk
 from frappe.email.receive import InboundMail
 
+from kol_crm.outreach.auto_replies import is_auto_reply
 from kol_crm.outreach.interactions import on_communication
 from tests import factories as f
 
@@ -199,3 +202,24 @@ def test_a_follow_up_that_happened_is_cleared():
 		}
 	).insert()
 	assert frappe.db.get_value("KOL", kol.name, "next_follow_up_on") is None
+
+
+@pytest.mark.parametrize(
+	"headers, automatic",
+	[
+		({}, False),
+		({"Auto-Submitted": "no"}, False),  # RFC 3834: sent by a person
+		({"Auto-Submitted": "auto-replied"}, True),
+		({"Auto-Submitted": "Auto-Generated"}, True),
+		({"X-Autoreply": "yes"}, True),
+		({"X-Autorespond": "Out of office"}, True),
+		({"Precedence": "auto_reply"}, True),
+		({"Precedence": "bulk"}, True),
+		({"Precedence": "first-class"}, False),
+	],
+)
+def test_automatic_replies_are_told_by_their_headers(headers, automatic):
+	message = Message()
+	for name, value in headers.items():
+		message[name] = value
+	assert is_auto_reply(message) is automatic

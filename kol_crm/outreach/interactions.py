@@ -2,12 +2,14 @@
 
 An email sent from a KOL (or its proposal/partnership) in the desk, or received from a
 KOL's address through a Frappe Email Account, is a Communication; ``on_communication``
-turns it into exactly one KOL Interaction.
+turns it into exactly one KOL Interaction (an automatic reply into none: ``auto_replies.py``).
 """
 
 import frappe
 from frappe.query_builder.functions import Max
 from frappe.utils import getdate, parse_addr
+
+from kol_crm.outreach import auto_replies
 
 
 def refresh_kol_follow_up(kol: str | None) -> None:
@@ -68,6 +70,8 @@ def on_communication(comm) -> None:
 	if not comm.reference_doctype:
 		# an email that arrived without a thread: file it on the KOL so it shows on the timeline
 		comm.db_set({"reference_doctype": "KOL", "reference_name": kol}, update_modified=False)
+	if comm.sent_or_received == "Received" and auto_replies.is_noted(comm):
+		return  # an out-of-office: on the KOL's timeline, but the KOL has not answered
 
 	inbound = comm.sent_or_received == "Received"
 	interaction = frappe.get_doc(
