@@ -115,3 +115,46 @@ def test_one_failing_kol_does_not_stop_the_daily_review():
 	assert good.name in opened and bad.name not in opened
 	assert frappe.db.exists("Error Log", {"method": f"Inactivity review failed for {bad.name}"})
 	assert not frappe.db.get_value("KOL", bad.name, "inactivity_review_on")
+
+
+def test_a_kol_without_activity_data_is_never_reviewed_the_owner_is_asked_for_data():
+	"""No activity on our platform recorded: the review can't judge the KOL, so it never opens a
+	review or moves it to Dormant, however long it has been Active; the owner is asked once."""
+	h.tiers()
+	kol = f.make_kol()
+	f.set_state(kol, "Active")
+	frappe.db.set_value("KOL", kol.name, "creation", "2025-01-01 10:00:00", update_modified=False)
+	with h.frozen(REVIEW_DAY):
+		result = reviews.run_inactivity_review()
+		assert kol.name not in result["opened"]
+		assert result["asked_for_data"].count(kol.name) == 1
+		# asked once while the reminder is open
+		assert kol.name not in reviews.run_inactivity_review()["asked_for_data"]
+	with h.frozen(add_days(DORMANT_DAY, 400)):
+		result = reviews.run_inactivity_review()
+		assert kol.name not in result["opened"] + result["dormant"]
+	kol.reload()
+	assert (kol.workflow_state, kol.inactivity_review_on) == ("Active", None)
+	todos = h.todos(kol.name, "Open")
+	assert len(todos) == 1
+	assert "no activity on our platform is recorded" in todos[0].description
+	assert todos[0].allocated_to == f.OPERATOR_A
+	assert frappe.db.get_value("KOL Reminder", {"todo": todos[0].name}, "reminder_type") == "Activity Data"
+
+	# once activity is recorded the clock starts from it
+	frappe.db.set_value("KOL", kol.name, "last_active_on_platform", LAST_ACTIVE)
+	with h.frozen(add_days(REVIEW_DAY, -1)):
+		assert kol.name not in reviews.run_inactivity_review()["opened"]
+	with h.frozen(REVIEW_DAY):
+		assert kol.name in reviews.run_inactivity_review()["opened"]
+
+
+def test_a_review_open_on_a_kol_without_activity_data_never_moves_it_to_dormant():
+	kol = _active_kol()
+	with h.frozen(REVIEW_DAY):
+		assert kol.name in reviews.run_inactivity_review()["opened"]
+	# the activity date was wiped after the review opened (data corrected by hand)
+	frappe.db.set_value("KOL", kol.name, "last_active_on_platform", None)
+	with h.frozen(DORMANT_DAY):
+		assert kol.name not in reviews.run_inactivity_review()["dormant"]
+	assert frappe.db.get_value("KOL", kol.name, "workflow_state") == "Active"

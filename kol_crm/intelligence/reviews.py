@@ -1,9 +1,11 @@
 """Inactivity review of Active KOLs (our platform is where they must be active).
 
 Daily (``run_inactivity_review``):
+0. An Active KOL with no activity on our platform recorded at all is never reviewed (the app
+   can't tell an inactive KOL from a KOL nobody recorded): its owner gets one reminder to record
+   the activity instead (``Activity Data``), and nothing else happens to it.
 1. An Active KOL with no activity on our platform for ``inactivity_days`` (counted from the
-   later of its last activity on our platform and the last review's close; from its creation
-   when neither is known)
+   later of its last activity on our platform and the last review's close)
    gets a review: Review Opened On is set, the owner gets a ToDo proposing Mark Dormant, and
    the timeline says so.
 2. A review still open ``dormant_after_days`` later moves the KOL to Dormant through the KOL
@@ -23,11 +25,16 @@ from kol_crm.utils.jobs import for_each
 from kol_crm.utils.settings import get_settings
 
 REVIEW = "Inactivity Review"
+ASK_FOR_DATA = "Activity Data"
 
 
-def last_sign_of_life(kol) -> str:
+def last_sign_of_life(kol):
+	"""The later of the KOL's last activity on our platform and its last review's close; None
+	when no activity on our platform was ever recorded (then there is nothing to judge)."""
+	if not kol.last_active_on_platform:
+		return None
 	dates = [getdate(d) for d in (kol.last_active_on_platform, kol.inactivity_review_closed_on) if d]
-	return max(dates) if dates else getdate(kol.creation)
+	return max(dates)
 
 
 def run_inactivity_review(today=None) -> dict:
@@ -38,7 +45,17 @@ def run_inactivity_review(today=None) -> dict:
 		filters={"workflow_state": "Active", "inactivity_review_on": ("is", "not set")},
 		fields=["name", "last_active_on_platform", "inactivity_review_closed_on", "creation"],
 	)
-	due = [kol.name for kol in candidates if date_diff(today, last_sign_of_life(kol)) >= s.inactivity_days]
+	no_data = [kol.name for kol in candidates if last_sign_of_life(kol) is None]
+	due = [
+		kol.name
+		for kol in candidates
+		if kol.name not in no_data and date_diff(today, last_sign_of_life(kol)) >= s.inactivity_days
+	]
+	asked = for_each(
+		[name for name in no_data if not open_reminder(name, ASK_FOR_DATA)],
+		lambda name: ask_for_data(name, today),
+		_("Asking for activity data failed for {0}"),
+	)
 	opened = for_each(due, lambda name: open_review(name, today, s), _("Inactivity review failed for {0}"))
 	overdue = frappe.get_all(
 		"KOL",
@@ -46,11 +63,31 @@ def run_inactivity_review(today=None) -> dict:
 			["workflow_state", "=", "Active"],
 			["inactivity_review_on", "is", "set"],  # frappe compares a missing date as 0001-01-01
 			["inactivity_review_on", "<=", add_days(today, -s.dormant_after_days)],
+			# a review opened before this rule, on a KOL without activity data, never acts
+			["last_active_on_platform", "is", "set"],
 		],
 		pluck="name",
 	)
 	dormant = for_each(overdue, lambda name: mark_dormant(name, s), _("Moving {0} to Dormant failed"))
-	return {"opened": opened, "dormant": dormant}
+	return {"opened": opened, "dormant": dormant, "asked_for_data": asked}
+
+
+def open_reminder(kol: str, reminder_type: str) -> bool:
+	todos = frappe.get_all("KOL Reminder", filters={"kol": kol, "reminder_type": reminder_type}, pluck="todo")
+	return bool(todos) and bool(frappe.db.exists("ToDo", {"name": ("in", todos), "status": "Open"}))
+
+
+def ask_for_data(name: str, today) -> None:
+	"""A reminder to the owner to record the KOL's activity on our platform (one open at a time)."""
+	kol = frappe.db.get_value("KOL", name, ["name", "kol_name", "operator", "owner"], as_dict=True)
+	reminders.create_reminder(
+		kol,
+		ASK_FOR_DATA,
+		today,
+		_(
+			"{0} is Active but no activity on our platform is recorded, so the inactivity review can't judge it. Record its last activity on our platform (or connect the platform's data)."
+		).format(kol.kol_name),
+	)
 
 
 def open_review(name: str, today, s) -> None:

@@ -18,7 +18,7 @@ class KOLReminder(Document):
 		kol: DF.Link
 		kol_name: DF.Data | None
 		reference_row: DF.Data | None
-		reminder_type: DF.Literal["Follow-up", "Occasion", "Inactivity Review", "No Reply"]
+		reminder_type: DF.Literal["Follow-up", "Occasion", "Inactivity Review", "No Reply", "Activity Data"]
 		todo: DF.Link | None
 	# end: auto-generated types
 	pass
