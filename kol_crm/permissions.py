@@ -308,18 +308,29 @@ def validate_todo(todo) -> None:
 	``_assign``, which grants access to a KOL. For kol_crm's records the session user must be
 	able to write the referenced record (stored values), or the ToDo must come from an
 	Assignment Rule that would assign this record to this user now.
+
+	A child row (a KOL's occasion, a proposal's deliverable...) is the parent's data: assigning
+	it needs write access to the parent. Frappe adds the ``_assign`` column to a child table the
+	first time one of its rows is assigned, and that ALTER TABLE commits the request's
+	transaction, so a refused request would still leave its ToDo and comment behind.
 	"""
-	if todo.reference_type not in GUARDED_PARENTS or not todo.reference_name:
+	if todo.reference_type not in guarded_doctypes() or not todo.reference_name:
 		return
 	if not (todo.is_new() or _todo_reference_changed(todo)):
 		return
 	user = frappe.session.user
 	if not is_restricted(user, "write"):
 		return
-	if todo.assignment_rule and _rule_assigns(todo):
+	doctype, name = todo.reference_type, todo.reference_name
+	if doctype not in GUARDED_PARENTS:  # a child row: its parent's record
+		row = frappe.db.get_value(doctype, name, ["parenttype", "parent"], as_dict=True)
+		doctype, name = (row.parenttype, row.parent) if row else (None, None)
+	elif todo.assignment_rule and _rule_assigns(todo):
 		return
-	if not frappe.db.exists(todo.reference_type, todo.reference_name) or not frappe.has_permission(
-		todo.reference_type, "write", todo.reference_name, user=user
+	if not (
+		doctype in GUARDED_PARENTS
+		and frappe.db.exists(doctype, name)
+		and frappe.has_permission(doctype, "write", name, user=user)
 	):
 		frappe.throw(
 			_("You can only assign {0} records that you may edit.").format(_(todo.reference_type)),

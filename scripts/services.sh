@@ -12,6 +12,8 @@
 #   KOL_PRIVATE_DIR         data of the private services (default: ~KOL_BENCH_USER/.local/share/kol_crm)
 #   KOL_PRIVATE_DB_PORT     port of the private MariaDB (default: 3307)
 #   KOL_PRIVATE_REDIS_PORT  port of the private Redis (default: 6380)
+#   KOL_SBIN_PATH           folders searched for mariadbd and redis-server after PATH (a normal
+#                           user's PATH lacks /usr/sbin) (default: /usr/local/sbin:/usr/sbin:/sbin)
 
 # What the user set, before lib.sh fills in the defaults.
 _kol_db_set="${KOL_DB_HOST:+host}${KOL_DB_PORT:+port}"
@@ -20,8 +22,18 @@ KOL_SERVICES="${KOL_SERVICES:-auto}"
 KOL_PRIVATE_DB_PORT="${KOL_PRIVATE_DB_PORT:-3307}"
 KOL_PRIVATE_REDIS_PORT="${KOL_PRIVATE_REDIS_PORT:-6380}"
 KOL_PRIVATE_DB_USER="kol_admin"
+KOL_SBIN_PATH="${KOL_SBIN_PATH-/usr/local/sbin:/usr/sbin:/sbin}"
 
 private_dir() { echo "${KOL_PRIVATE_DIR:-$(bench_home)/.local/share/kol_crm}"; }
+
+# find_program NAME...: the path of the first one found on PATH or in KOL_SBIN_PATH
+find_program() {
+	local name
+	for name in "$@"; do
+		PATH="$PATH${KOL_SBIN_PATH:+:$KOL_SBIN_PATH}" command -v "$name" && return 0
+	done
+	return 1
+}
 
 tcp_open() { timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null; }
 
@@ -123,7 +135,8 @@ _use_private() { # kind host port explicit
 	if [ -n "$explicit" ] && ! { [ "$host" = 127.0.0.1 ] && [ "$port" = "$private_port" ]; }; then
 		return 1 # the user's own service
 	fi
-	[ -f "$(private_dir)/$kind-ready" ] && return 0
+	# set up before, or asked for by the install message (see install_services)
+	[ -f "$(private_dir)/$kind-ready" ] || [ -f "$(private_dir)/$kind-wanted" ] && return 0
 	! tcp_open "$host" "$port"
 }
 
@@ -157,18 +170,28 @@ ensure_services() {
 # mariadb-server / redis-server from the distribution when a private one is needed and absent.
 install_services() {
 	local -a missing=()
-	[ "$1" = 1 ] && ! command -v mariadbd >/dev/null && ! command -v mysqld >/dev/null &&
-		! [ -x /usr/sbin/mariadbd ] && ! [ -x /usr/sbin/mysqld ] && missing+=(mariadb-server)
-	[ "$2" = 1 ] && ! command -v redis-server >/dev/null && missing+=(redis-server)
+	[ "$1" = 1 ] && ! find_program mariadbd mysqld >/dev/null && missing+=(mariadb-server)
+	[ "$2" = 1 ] && ! find_program redis-server >/dev/null && missing+=(redis-server)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-		die "MariaDB/Redis are not running and ${missing[*]} not installed: run  sudo apt-get install -y ${missing[*]}  then run this again (or point KOL_DB_HOST/KOL_DB_PORT/KOL_REDIS_URL at yours)"
+		# The next run, after the install, runs its own even though the packages start the
+		# distribution's services on the default ports (where MariaDB's root logs in by socket only).
+		local kind dir
+		local -a wanted=()
+		dir="$(private_dir)"
+		[ "$1" = 1 ] && wanted+=(db)
+		[ "$2" = 1 ] && wanted+=(redis)
+		for kind in "${wanted[@]}"; do
+			as_user mkdir -p "$dir" 2>/dev/null && as_user touch "$dir/$kind-wanted" 2>/dev/null || true
+		done
+		echo "MariaDB/Redis are not running and ${missing[*]} not installed: run  sudo apt-get update && sudo apt-get install -y ${missing[*]}  then run this again (or point KOL_DB_HOST/KOL_DB_PORT/KOL_REDIS_URL at yours)" >&2
+		exit 1
 	fi
 	log "installing ${missing[*]} (the scripts run their own private instances)"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-_mariadbd() { command -v mariadbd || command -v mysqld || ls /usr/sbin/mariadbd /usr/sbin/mysqld 2>/dev/null | head -n1; }
+_mariadbd() { find_program mariadbd mysqld; }
 
 # pid from a pid file when that process is alive and runs with our config (never someone else's)
 _our_pid() { # pidfile config
@@ -255,7 +278,7 @@ start_private_redis() {
 		appendonly no
 	EOF
 	log "starting the private Redis on 127.0.0.1:$KOL_PRIVATE_REDIS_PORT"
-	as_user redis-server "$cnf" || die "the private Redis did not start: see $dir/redis.log"
+	as_user "$(find_program redis-server)" "$cnf" || die "the private Redis did not start: see $dir/redis.log"
 	for i in $(seq 40); do
 		[ "$(redis_ping "redis://127.0.0.1:$KOL_PRIVATE_REDIS_PORT")" = +PONG ] && break
 		[ "$i" = 40 ] && die "the private Redis did not start: see $dir/redis.log"

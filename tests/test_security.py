@@ -211,6 +211,30 @@ def test_hole3_repointing_own_todo_at_anothers_kol_is_refused(b_records):
 		todo.save()
 
 
+def test_hole3_child_rows_are_assigned_with_their_parent():
+	"""A KOL's occasion row is the KOL's data: an analyst (who reads it) may not assign it, not
+	even to themselves; the owning operator may. (Unchecked, the first ToDo on a child table made
+	Frappe add its ``_assign`` column, and that ALTER TABLE committed the refused request.)"""
+	from frappe.database.schema import add_column
+
+	if not frappe.db.has_column("KOL Occasion", "_assign"):
+		add_column("KOL Occasion", "_assign", "Text")  # DDL commits: before this test's records
+	kol = f.make_kol(
+		operator=f.OPERATOR_B, occasions=[{"occasion_date": "2000-05-17", "occasion": "Birthday"}]
+	)
+	row = kol.occasions[0].name
+	frappe.set_user(f.ANALYST)
+	assert frappe.has_permission("KOL Occasion", "read", doc=kol.occasions[0])
+	with pytest.raises(frappe.PermissionError, match="You can only assign KOL Occasion records"):
+		assign_to({"doctype": "KOL Occasion", "name": row, "assign_to": [f.ANALYST]})
+	assert not frappe.get_all("ToDo", filters={"reference_type": "KOL Occasion", "reference_name": row})
+	frappe.set_user(f.OPERATOR_B)
+	assign_to({"doctype": "KOL Occasion", "name": row, "assign_to": [f.OPERATOR_B]})
+	assert frappe.get_all(
+		"ToDo", filters={"reference_type": "KOL Occasion", "reference_name": row}, pluck="allocated_to"
+	) == [f.OPERATOR_B]
+
+
 def test_hole3_operator_may_still_assign_own_kol():
 	kol = f.make_kol(operator=f.OPERATOR_A)
 	frappe.set_user(f.OPERATOR_A)

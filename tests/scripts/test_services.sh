@@ -4,11 +4,14 @@
 #   1. nothing answers at the configured ports -> the private MariaDB and Redis start; a site is
 #      built on them with the app and a smoke test runs against it
 #   2. a second run reuses them (same pids, nothing started)
-#   3. the one-line messages: wrong port, wrong password, latin1 server (a real server answer)
+#   3. the one-line messages: wrong port, wrong password, latin1 server (a real server answer),
+#      Redis' wrong port, and, not root with nothing installed, the exact apt command (scripts/demo.sh
+#      run as the bench user with mariadbd and redis-server hidden)
 #   4. `scripts/demo.sh --stop` leaves nothing running (pids gone, ports closed); the next run
 #      starts them again; --stop again
-# The site lives in a small bench that shares apps/ and env/ with the existing bench (so the
-# existing bench's config and sites are never touched). Everything is removed at the end.
+# The site lives in a small bench that shares apps/frappe and env/ with the existing bench (so the
+# existing bench's config, sites and apps/kol_crm are never touched: this checkout is copied into
+# the small bench and comes first on PYTHONPATH). Everything is removed at the end.
 #
 # Run as root or as the bench user, after scripts/test.sh has built the bench (as .ci/run does).
 set -euo pipefail
@@ -20,7 +23,11 @@ REDIS_PORT="${KOL_TEST_PRIVATE_REDIS_PORT:-6390}"
 SITE=kol-services.localhost
 SHARED="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
 [ -x "$SHARED/env/bin/python" ] || die "no bench at $SHARED: run scripts/test.sh first"
-for port in "$DB_PORT" "$REDIS_PORT"; do
+# with the test extras in the shared env, ensure_app installs nothing into it
+(cd / && as_user "$SHARED/env/bin/python" -c 'import kol_crm, pytest, freezegun, playwright, hypothesis' 2>/dev/null) ||
+	die "the env of $SHARED lacks kol_crm or its test extras: run scripts/test.sh first"
+NOBODY_DB_PORT=$((DB_PORT + 10)) NOBODY_REDIS_PORT=$((REDIS_PORT + 1)) # nothing may answer there
+for port in "$DB_PORT" "$REDIS_PORT" "$NOBODY_DB_PORT" "$NOBODY_REDIS_PORT"; do
 	tcp_open 127.0.0.1 "$port" && die "port $port is in use; set KOL_TEST_PRIVATE_DB_PORT / KOL_TEST_PRIVATE_REDIS_PORT"
 done
 
@@ -38,7 +45,8 @@ echo '{}' | as_user tee "$bench/sites/common_site_config.json" >/dev/null
 
 # the environment of every run: the private ports, and the configured addresses pointing at them
 svc_env=(KOL_PRIVATE_DIR="$state" KOL_PRIVATE_DB_PORT="$DB_PORT" KOL_PRIVATE_REDIS_PORT="$REDIS_PORT"
-	KOL_DB_PORT="$DB_PORT" KOL_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" KOL_BENCH_DIR="$bench")
+	KOL_DB_PORT="$DB_PORT" KOL_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" KOL_BENCH_DIR="$bench"
+	PYTHONPATH="$bench/apps/kol_crm")
 run() { env "${svc_env[@]}" "$@"; }
 
 failures=0
@@ -65,6 +73,8 @@ cleanup() {
 			--db-root-password "$(cat "$state/mariadb/admin-password")" --no-backup --force >/dev/null 2>&1)
 	fi
 	run bash scripts/demo.sh --stop >/dev/null 2>&1
+	# in case the not-root run below started something after all
+	run env KOL_PRIVATE_DIR="$work/fresh" bash scripts/demo.sh --stop >/dev/null 2>&1
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,6 +82,7 @@ trap cleanup EXIT
 db_pid() { cat "$state/mariadb/mariadb.pid" 2>/dev/null; }
 redis_pid() { cat "$state/redis/redis.pid" 2>/dev/null; }
 alive() { [ -n "$1" ] && [ -e "/proc/$1" ]; }
+not() { ! "$@"; }
 closed() { ! tcp_open 127.0.0.1 "$1"; }
 # one-line message: stderr of ensure_services with the given extra settings; status must be 1
 message() { # VAR=value...
@@ -110,6 +121,9 @@ check "test_bench_config_points_at_private_services" same "$DB_PORT redis://127.
 # the app's tables were made on the private MariaDB: the KOL DocType is there with its module
 check "test_smoke_kol_doctype_on_private_db" same '"KOL CRM"' \
 	"$(cd "$bench" && as_user bench --site "$SITE" execute frappe.db.get_value --args '["DocType", "KOL", "module"]' 2>&1 | tail -n3)"
+check "test_site_runs_this_checkout" same "$bench/apps/kol_crm/kol_crm" \
+	"$(cd "$bench" && as_user env PYTHONPATH="$bench/apps/kol_crm" bench --site "$SITE" execute frappe.get_app_path \
+		--args '["kol_crm"]' 2>&1 | tail -n1 | tr -d '"')"
 
 # 2. second run: the same processes, nothing started
 pids="$(db_pid) $(redis_pid)"
@@ -124,6 +138,9 @@ check "test_message_wrong_port" same \
 check "test_message_wrong_password" same \
 	"MariaDB at 127.0.0.1:$DB_PORT refused user 'kol_admin' (wrong password or no such user): set KOL_DB_ROOT_USER and KOL_DB_ROOT_PASSWORD to an admin account" \
 	"$(message KOL_SERVICES=external KOL_DB_ROOT_USER=kol_admin KOL_DB_ROOT_PASSWORD=wrong)"
+check "test_message_port_of_something_else" same \
+	"what answers at 127.0.0.1:$REDIS_PORT is not MariaDB: set KOL_DB_PORT to MariaDB's port" \
+	"$(message KOL_SERVICES=external KOL_DB_PORT="$REDIS_PORT" KOL_DB_ROOT_USER=kol_admin)"
 check "test_message_redis_wrong_port" same \
 	"Redis does not answer at redis://127.0.0.1:6391: start Redis there, or set KOL_REDIS_URL to where it runs (unset it to let the scripts run their own)" \
 	"$(message KOL_REDIS_URL=redis://127.0.0.1:6391)"
@@ -133,6 +150,42 @@ check "test_message_latin1_server" same \
 	"MariaDB at 127.0.0.1:$DB_PORT uses character set latin1, Frappe needs utf8mb4: add character-set-server = utf8mb4 and collation-server = utf8mb4_unicode_ci under [mysqld] in its config and restart it" \
 	"$(message)"
 as_user mariadb -S "$state/mariadb/mariadb.sock" -u "$KOL_BENCH_USER" -e 'SET GLOBAL character_set_server = utf8mb4'
+
+# not root, nothing answering and neither mariadbd nor redis-server installed: scripts/demo.sh, run
+# as the bench user in a clean environment, stops at once with one line, the exact apt command
+nobin="$work/bin" # the usual programs, without the ones the scripts look for
+mkdir -p "$nobin" "$work/app"
+cp -sn /usr/local/bin/* /usr/bin/* /bin/* "$nobin/" 2>/dev/null || true
+rm -f "$nobin/mariadbd" "$nobin/mysqld" "$nobin/redis-server"
+cp -r scripts "$work/app/" # readable by the bench user wherever this checkout is
+chmod -R a+rX "$nobin" "$work/app"
+as_user mkdir -p "$work/fresh"
+nonroot_env=(HOME="$(bench_home)" PATH="$nobin" KOL_SBIN_PATH= KOL_BENCH_DIR="$work/nobench"
+	KOL_PRIVATE_DIR="$work/fresh" KOL_PRIVATE_DB_PORT="$NOBODY_DB_PORT" KOL_DB_PORT="$NOBODY_DB_PORT"
+	KOL_PRIVATE_REDIS_PORT="$NOBODY_REDIS_PORT" KOL_REDIS_URL="redis://127.0.0.1:$NOBODY_REDIS_PORT")
+nonroot() { # command... as the bench user (not root), with only nonroot_env
+	if [ "$(id -u)" = 0 ]; then
+		(cd "$work/app" && runuser -u "$KOL_BENCH_USER" -- env -i "${nonroot_env[@]}" "$@")
+	else
+		(cd "$work/app" && env -i "${nonroot_env[@]}" "$@")
+	fi
+}
+check "test_nonroot_run_finds_no_service_programs" same "" \
+	"$(nonroot bash -c 'source scripts/lib.sh; find_program mariadbd mysqld redis-server' 2>&1)"
+status=0
+out="$(nonroot timeout 60 bash scripts/demo.sh --no-serve 2>&1)" || status=$?
+check "test_message_nonroot_nothing_installed" same \
+	"(status 1) MariaDB/Redis are not running and mariadb-server redis-server not installed: run  sudo apt-get update && sudo apt-get install -y mariadb-server redis-server  then run this again (or point KOL_DB_HOST/KOL_DB_PORT/KOL_REDIS_URL at yours)" \
+	"(status $status) $out"
+started_nothing() { closed "$NOBODY_DB_PORT" && closed "$NOBODY_REDIS_PORT" && ! [ -e "$work/fresh/mariadb" ] && ! [ -e "$work/nobench" ]; }
+check "test_nonroot_nothing_installed_starts_nothing" started_nothing
+# after the install the distribution's MariaDB answers on the default port, with a root that logs
+# in by socket only: the next run still runs its own (here: the private MariaDB answers at $DB_PORT)
+use_private_db() { # private dir: status of _use_private for an address that answers, not set by the user
+	env KOL_PRIVATE_DIR="$1" bash -c 'source scripts/lib.sh; _use_private db 127.0.0.1 "$0" ""' "$DB_PORT"
+}
+check "test_after_the_install_the_next_run_runs_its_own" use_private_db "$work/fresh"
+check "test_without_that_message_an_answering_address_is_used" not use_private_db "$work/none"
 
 # the test site and its database go before the services stop
 db_name="$(as_user "$bench/env/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["db_name"])' "$bench/sites/$SITE/site_config.json")"
