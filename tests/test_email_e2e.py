@@ -63,6 +63,9 @@ def team_account():
 	# inserting logs in to both servers: Frappe refuses an account it cannot reach
 	account.insert(ignore_permissions=True)
 	frappe.db.commit()
+	# Frappe caches the outgoing account per process (frappe.local): an account an earlier test
+	# made (and rolled back) would still be the one found
+	frappe.local.outgoing_email_account = {}
 	testing_email = frappe.flags.testing_email
 	frappe.flags.testing_email = True  # in tests Frappe sends by SMTP only with this flag
 	yield account
@@ -71,6 +74,7 @@ def team_account():
 	frappe.set_user("Administrator")
 	frappe.delete_doc("Email Account", ACCOUNT, force=True)
 	frappe.db.commit()
+	frappe.local.outgoing_email_account = {}
 
 
 @pytest.fixture
