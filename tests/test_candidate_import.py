@@ -560,3 +560,18 @@ def test_an_operators_import_creates_kols_they_own_not_round_robined(round_robin
 	assert after_save_effects(kol)["operator"] == f.OPERATOR_A
 	assert after_save_effects(kol)["assignments"] == []
 	assert frappe.db.get_value("KOL", kol, "owner") == f.OPERATOR_A
+
+
+def test_follower_quality_and_portability_import_and_are_checked():
+	t = f.unique("q")
+	doc = make_import(
+		"kol_name,email,follower_quality,fans_would_follow_to_us,platform,handle,followers,engagement_rate\n"
+		f"Loyal {t},loyal.{t}@cand.example,High,Likely,Douyin,loyal_{t},5000,4.5\n"
+		f"Odd {t},odd.{t}@cand.example,Great,,Douyin,odd_{t},5000,4.5\n"
+	)
+	run(doc)
+	assert (doc.created_count, doc.failed_count) == (1, 1), results(doc)
+	loyal = frappe.get_doc("KOL", {"email": f"loyal.{t}@cand.example"})
+	assert (loyal.follower_quality, loyal.audience_portability) == ("High", "Likely")
+	assert loyal.score_engagement == pytest.approx(0.6 * 45 + 0.4 * 100)
+	assert "Great" in results(doc)[3][2]

@@ -120,3 +120,70 @@ def test_changing_weights_and_recomputing_moves_tiers():
 	assert kol.tier == tiers["Gold"]
 	assert frappe.db.exists("KOL Tier Change", {"kol": kol.name, "to_tier": tiers["Gold"]})
 	assert frappe.db.get_single_value("KOL CRM Settings", "scores_recomputed_on")
+
+
+@pytest.mark.parametrize(
+	"purpose,reach_factor,engagement_factor",
+	[("Acquisition", 1.0, 1.0), ("Activation", 0.5, 1.0), ("Conversion", 0.5, 2.0)],
+)
+def test_the_purpose_steers_the_weights(purpose, reach_factor, engagement_factor):
+	"""Reach 58.3 and engagement 45 known, both weighing 20 for External Intake: the purpose's
+	factors multiply the weights (conversion wants engaged followers over a big audience)."""
+	kol = f.make_kol(intake_purpose=purpose)
+	reach = 100 * math.log10(12001) / math.log10(10_000_001)
+	expected = (20 * reach_factor * reach + 20 * engagement_factor * 45) / (
+		20 * reach_factor + 20 * engagement_factor
+	)
+	assert kol.score_overall == pytest.approx(expected, abs=0.05)
+	assert f"the External Intake weights times the {purpose} purpose's factors" in kol.score_explanation
+
+
+def test_purpose_factors_are_editable_and_checked():
+	acquisition = f.make_kol(intake_purpose="Acquisition")
+	conversion = f.make_kol(intake_purpose="Conversion")
+	assert conversion.score_overall < acquisition.score_overall  # engagement 45 < reach 58.3
+	s = frappe.get_single("KOL CRM Settings")
+	assert [(r.purpose, r.reach, r.engagement, r.fit) for r in s.purpose_weights] == [
+		("Acquisition", 1, 1, 1),
+		("Activation", 0.5, 1, 1),
+		("Conversion", 0.5, 2, 1.5),
+	]
+	row = next(r for r in s.purpose_weights if r.purpose == "Conversion")
+	row.reach, row.engagement = 1, 0  # engagement no longer counts for conversion: reach alone
+	s.save()
+	conversion.save()
+	assert conversion.score_overall == pytest.approx(acquisition.score_reach, abs=0.05)
+
+	row.reach = -1
+	with pytest.raises(frappe.ValidationError, match="the Reach factor of Conversion must not be negative"):
+		s.save()
+	row.reach = 0
+	with pytest.raises(frappe.ValidationError, match="the factors of Conversion add up to 0"):
+		s.save()
+	row.reach = 1
+	s.append("purpose_weights", {"purpose": "Conversion", "reach": 1})
+	with pytest.raises(frappe.ValidationError, match="Conversion has more than one row"):
+		s.save()
+
+
+@pytest.mark.parametrize(
+	"quality,portability,expected",
+	[
+		(None, None, 45.0),  # rate alone
+		("High", None, 0.6 * 45 + 0.4 * 100),
+		("Low", "Likely", 0.6 * 45 + 0.4 * 60),
+		("Medium", "Unlikely", 0.6 * 45 + 0.4 * 40),
+	],
+)
+def test_follower_loyalty_is_part_of_engagement(quality, portability, expected):
+	kol = f.make_kol(follower_quality=quality, audience_portability=portability)
+	assert kol.score_engagement == pytest.approx(expected, abs=0.05)
+
+
+def test_loyalty_alone_is_a_known_engagement():
+	kol = f.make_kol(
+		platform_accounts=[{"platform": "Bilibili", "handle": f.unique("h"), "followers": 100}],
+		follower_quality="Medium",
+	)
+	assert kol.score_engagement == pytest.approx(60.0)
+	assert "engagement" not in (kol.score_unknown_components or "")

@@ -59,6 +59,8 @@ FIELD_ALIASES = {
 	"strengths": ("strengths", "strengths_/_expertise"),
 	"preferences": ("preferences", "preferences_and_demands"),
 	"influence_domains": ("influence_domains", "domains_of_influence"),
+	"follower_quality": ("follower_quality",),
+	"audience_portability": ("audience_portability", "fans_would_follow_to_us"),
 }
 PLATFORM_FIELDS = ("platform", "handle", "followers", "engagement_rate", "profile_url")
 PLATFORM_UPDATE_FIELDS = ("followers", "engagement_rate", "profile_url")

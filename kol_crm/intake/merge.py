@@ -45,6 +45,8 @@ NOT_MERGED = frozenset(
 		"tier_pin_reason",
 		"conflict_override",
 		"conflict_override_reason",
+		"fit_override",
+		"fit_override_reason",
 		"inactivity_review_decision",
 		"inactivity_review_note",
 	}

@@ -5,15 +5,18 @@ overall score (the weights of the known scores are re-normalised) instead of cou
 and the explanation on the KOL says so. Formulas (settings in KOL CRM Settings):
 
 - reach = 100 x log10(1 + followers) / log10(1 + reach_full_followers), at most 100
-- engagement = 100 x (follower-weighted mean engagement rate) / engagement_full_rate, at most 100
+- engagement = 60% rate: 100 x (follower-weighted mean engagement rate) / engagement_full_rate,
+  at most 100, + 40% loyalty: follower quality and whether the fans would follow the KOL to us
+  (High/Likely 100, Medium/Possible 60, Low/Unlikely 20), of the parts that are known
 - content quality = 70% operator rating (stars / 5 x 100) + 30% on-platform figures
   (100 x (posts + content) / content_full_posts, at most 100), of the parts that are known
 - activity = 60% recency on our platform + 40% recency elsewhere (latest platform account
   activity); recency is 100 up to activity_full_days, 0 from activity_zero_days, linear between
 - fit = 50% category match with the programme categories (100 same or sub-category,
   60 same parent domain, 20 otherwise) + 50% operator fit rating
-- overall = sum(weight x score) / sum(weight) over the known scores, with the weights of the
-  KOL's intake path
+- overall = sum(weight x score) / sum(weight) over the known scores; a score's weight is the
+  KOL's intake path's weight times its purpose's factor (acquisition favours reach, activation
+  activity and content, conversion engagement and fit)
 """
 
 import math
@@ -22,12 +25,14 @@ import frappe
 from frappe import _
 from frappe.utils import date_diff, flt, fmt_money, getdate, now_datetime, nowdate
 
-from kol_crm.utils.settings import COMPONENTS, get_settings
+from kol_crm.utils.settings import COMPONENTS, get_settings, purpose_factors
 
 INTERNAL = "Internal Cultivation"
 CONTENT_PARTS = (("rating", 0.7), ("figures", 0.3))
 ACTIVITY_PARTS = (("ours", 0.6), ("elsewhere", 0.4))
 FIT_PARTS = (("category", 0.5), ("rating", 0.5))
+ENGAGEMENT_PARTS = (("rate", 0.6), ("loyalty", 0.4))
+LOYALTY = {"High": 100.0, "Likely": 100.0, "Medium": 60.0, "Possible": 60.0, "Low": 20.0, "Unlikely": 20.0}
 CATEGORY_MATCH, CATEGORY_DOMAIN, CATEGORY_OTHER = 100.0, 60.0, 20.0
 
 
@@ -80,16 +85,31 @@ def reach_score(doc, s) -> tuple[float | None, str]:
 	)
 
 
+def loyalty(doc) -> float | None:
+	"""Follower quality and whether the fans would follow the KOL to us, as the operator judged
+	them (High/Likely 100, Medium/Possible 60, Low/Unlikely 20): the mean of those known."""
+	known = [
+		LOYALTY[value]
+		for value in (doc.get("follower_quality"), doc.get("audience_portability"))
+		if value in LOYALTY
+	]
+	return sum(known) / len(known) if known else None
+
+
 def engagement_score(doc, s) -> tuple[float | None, str]:
 	rows = [r for r in doc.platform_accounts if flt(r.engagement_rate) > 0]
-	if not rows:
+	rate_score, rate = None, None
+	if rows:
+		weights = [max(r.followers or 0, 1) for r in rows]
+		rate = sum(flt(r.engagement_rate) * w for r, w in zip(rows, weights, strict=True)) / sum(weights)
+		rate_score = min(100.0, 100.0 * rate / flt(s.engagement_full_rate))
+	loyal = loyalty(doc)
+	if rate_score is None and loyal is None:
 		return None, _("no engagement rates recorded")
-	weights = [max(r.followers or 0, 1) for r in rows]
-	rate = sum(flt(r.engagement_rate) * w for r, w in zip(rows, weights, strict=True)) / sum(weights)
-	score = min(100.0, 100.0 * rate / flt(s.engagement_full_rate))
-	return score, _("follower-weighted engagement rate {0}% ({1}% = 100)").format(
-		f"{rate:.2f}", flt(s.engagement_full_rate)
-	)
+	score = _blend({"rate": rate_score, "loyalty": loyal}, ENGAGEMENT_PARTS)
+	return score, _(
+		"follower-weighted engagement rate {0}% ({1}% = 100), follower loyalty {2} (follower quality, fans would follow to us); the rate counts 60%"
+	).format(f"{rate:.2f}" if rate is not None else _("unknown"), flt(s.engagement_full_rate), _fmt(loyal))
 
 
 def _has_platform_presence(doc) -> bool:
@@ -169,8 +189,10 @@ def fit_score(doc, s) -> tuple[float | None, str]:
 
 
 def weights_for(doc, s) -> dict[str, float]:
+	"""The intake path's weight of each score times the KOL's purpose's factor."""
 	prefix = "internal_weight_" if doc.intake_path == INTERNAL else "weight_"
-	return {c: flt(s.get(prefix + c)) for c in COMPONENTS}
+	factors = purpose_factors(s, doc.intake_purpose)
+	return {c: flt(s.get(prefix + c)) * factors[c] for c in COMPONENTS}
 
 
 def compute(doc, s=None, today=None) -> dict:
@@ -201,8 +223,13 @@ def compute(doc, s=None, today=None) -> dict:
 		lines.append(_("Overall: unknown; no score with a weight has data yet."))
 	else:
 		lines.append(
-			_("Overall: {0} = weighted mean of {1} known scores with the {2} weights.").format(
-				_fmt(overall), len(known), _(doc.intake_path or "External Intake")
+			_(
+				"Overall: {0} = weighted mean of {1} known scores with the {2} weights times the {3} purpose's factors."
+			).format(
+				_fmt(overall),
+				len(known),
+				_(doc.intake_path or "External Intake"),
+				_(doc.intake_purpose or "Acquisition"),
 			)
 		)
 	return {

@@ -5,6 +5,7 @@ import frappe
 from kol_crm.setup.boards import ensure_boards, remove_boards
 from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
 from kol_crm.setup.records import sync_records
+from kol_crm.utils.settings import PURPOSES
 from kol_crm.workflows import all_definitions
 
 
@@ -24,10 +25,12 @@ def after_migrate() -> None:
 
 
 def ensure_settings() -> None:
-	"""Store the defaults of KOL CRM Settings fields never saved, so the form shows the values in use."""
+	"""Store the defaults of KOL CRM Settings fields never saved (and the purposes' factors), so
+	the form shows the values in use."""
 	stored = frappe.db.get_singles_dict("KOL CRM Settings")
 	with_default = [df.fieldname for df in frappe.get_meta("KOL CRM Settings").fields if df.default]
-	if all(fieldname in stored for fieldname in with_default):
+	purposes = frappe.get_all("KOL Purpose Weight", filters={"parent": "KOL CRM Settings"}, pluck="purpose")
+	if all(fieldname in stored for fieldname in with_default) and set(PURPOSES) <= set(purposes):
 		return
 	settings = frappe.get_single("KOL CRM Settings")
 	settings.set_missing_defaults()

@@ -18,6 +18,16 @@ POSITIVE_DAYS = (
 	"suspension_days",
 	"content_full_posts",
 )
+PURPOSES = ("Acquisition", "Activation", "Conversion")
+# each score's weight is multiplied by the KOL's purpose's factor (KOL CRM Settings > Selection).
+# The seeds: acquisition (拉新) wants reach, so it keeps the path's weights, where reach counts
+# most; activation wants activity on our platform and content; conversion (转化) wants loyal,
+# engaged followers and fit rather than a big audience.
+PURPOSE_FACTORS = {
+	"Acquisition": {"reach": 1.0, "engagement": 1.0, "content_quality": 1.0, "activity": 1.0, "fit": 1.0},
+	"Activation": {"reach": 0.5, "engagement": 1.0, "content_quality": 1.5, "activity": 2.0, "fit": 1.0},
+	"Conversion": {"reach": 0.5, "engagement": 2.0, "content_quality": 1.0, "activity": 1.0, "fit": 1.5},
+}
 WEIGHT_FIELDS_CHANGING_SCORES = (
 	*EXTERNAL_WEIGHTS,
 	*INTERNAL_WEIGHTS,
@@ -26,6 +36,7 @@ WEIGHT_FIELDS_CHANGING_SCORES = (
 	"content_full_posts",
 	"activity_full_days",
 	"activity_zero_days",
+	"purpose_weights",
 )
 
 
@@ -38,3 +49,12 @@ def get_settings() -> Document:
 	doc = frappe.get_cached_doc("KOL CRM Settings")
 	doc.set_missing_defaults()
 	return doc
+
+
+def purpose_factors(s, purpose: str | None) -> dict[str, float]:
+	"""The factors of ``purpose`` (its row in the settings, or the shipped defaults)."""
+	purpose = purpose if purpose in PURPOSE_FACTORS else PURPOSES[0]
+	for row in s.get("purpose_weights") or []:
+		if row.purpose == purpose:
+			return {c: float(row.get(c) or 0) for c in COMPONENTS}
+	return dict(PURPOSE_FACTORS[purpose])

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from kol_crm import permissions
-from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, tiers
+from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, selection, tiers
 from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
 from kol_crm.utils import validation as v
@@ -50,6 +50,9 @@ class KOL(Document):
 		do_not_contact_reason: DF.SmallText | None
 		email: DF.Data | None
 		fit_notes: DF.SmallText | None
+		fit_override: DF.Check
+		fit_override_by: DF.Link | None
+		fit_override_reason: DF.SmallText | None
 		fit_rating: DF.Rating
 		follower_quality: DF.Literal["", "High", "Medium", "Low"]
 		image: DF.AttachImage | None
@@ -120,6 +123,7 @@ class KOL(Document):
 		self.check_duplicates()
 		self.screen_for_conflict()
 		self.validate_conflict()
+		selection.validate_fit_override(self)
 		kol_lifecycle.validate_transition(self)
 		self.update_scores_and_tier()
 		self.update_privileges()

@@ -8,9 +8,12 @@ from frappe.model.document import Document
 from kol_crm.intelligence import recompute
 from kol_crm.utils import validation as v
 from kol_crm.utils.settings import (
+	COMPONENTS,
 	EXTERNAL_WEIGHTS,
 	INTERNAL_WEIGHTS,
 	POSITIVE_DAYS,
+	PURPOSE_FACTORS,
+	PURPOSES,
 	WEIGHT_FIELDS_CHANGING_SCORES,
 )
 
@@ -25,6 +28,7 @@ class KOLCRMSettings(Document):
 		from frappe.types import DF
 
 		from kol_crm.kol_crm.doctype.kol_program_category.kol_program_category import KOLProgramCategory
+		from kol_crm.kol_crm.doctype.kol_purpose_weight.kol_purpose_weight import KOLPurposeWeight
 
 		activity_full_days: DF.Int
 		activity_zero_days: DF.Int
@@ -34,6 +38,7 @@ class KOLCRMSettings(Document):
 		engagement_full_rate: DF.Percent
 		follow_up_days: DF.Int
 		inactivity_days: DF.Int
+		minimum_fit_score: DF.Float
 		internal_weight_activity: DF.Float
 		internal_weight_content_quality: DF.Float
 		internal_weight_engagement: DF.Float
@@ -43,6 +48,7 @@ class KOLCRMSettings(Document):
 		occasion_lead_days: DF.Int
 		our_products: DF.SmallText | None
 		program_categories: DF.Table[KOLProgramCategory]
+		purpose_weights: DF.Table[KOLPurposeWeight]
 		reach_full_followers: DF.Int
 		scores_recomputed_on: DF.Datetime | None
 		suspension_days: DF.Int
@@ -60,19 +66,25 @@ class KOLCRMSettings(Document):
 		self.set_missing_defaults()
 		self.validate_weights()
 		self.validate_scales()
+		self.validate_minimum_fit()
+		self.validate_purpose_weights()
 		self.validate_days()
 		self.validate_pacing_band()
 		self.validate_program_categories()
 
 	def on_update(self):
 		before = self.get_doc_before_save()
-		if before and any(before.get(f) != self.get(f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
+		if before and any(_value(before, f) != _value(self, f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
 			recompute.enqueue_recompute()
 
 	def set_missing_defaults(self):
 		for df in self.meta.fields:
 			if df.default is not None and self.get(df.fieldname) in (None, ""):
 				self.set(df.fieldname, frappe.utils.cast(df.fieldtype, df.default))
+		have = {row.purpose for row in self.purpose_weights}
+		for purpose in PURPOSES:
+			if purpose not in have:
+				self.append("purpose_weights", {"purpose": purpose, **PURPOSE_FACTORS[purpose]})
 
 	def validate_weights(self):
 		for group, fields in (
@@ -107,6 +119,30 @@ class KOLCRMSettings(Document):
 					self.activity_full_days,
 				)
 			)
+
+	def validate_minimum_fit(self):
+		if not 0 <= (self.minimum_fit_score or 0) <= 100:
+			v.invalid(
+				_("{0} must be between 0 and 100 (got {1}).").format(
+					v.label(self, "minimum_fit_score"), self.minimum_fit_score
+				)
+			)
+
+	def validate_purpose_weights(self):
+		seen = set()
+		for row in self.purpose_weights:
+			if row.purpose in seen:
+				v.invalid(_("Row {0}: {1} has more than one row of factors.").format(row.idx, _(row.purpose)))
+			seen.add(row.purpose)
+			for component in COMPONENTS:
+				if (row.get(component) or 0) < 0:
+					v.invalid(
+						_("Row {0}: the {1} factor of {2} must not be negative (got {3}).").format(
+							row.idx, v.label(row, component), _(row.purpose), row.get(component)
+						)
+					)
+			if sum(row.get(c) or 0 for c in COMPONENTS) <= 0:
+				v.invalid(_("Row {0}: the factors of {1} add up to 0.").format(row.idx, _(row.purpose)))
 
 	def validate_days(self):
 		for fieldname in POSITIVE_DAYS:
@@ -160,3 +196,11 @@ def recompute_scores() -> str:
 	if not (set(frappe.get_roles()) & {"KOL Manager", "System Manager"}):
 		frappe.throw(_("Only a KOL Manager can recompute scores."), frappe.PermissionError)
 	return recompute.enqueue_recompute()
+
+
+def _value(doc, fieldname: str):
+	"""A field's value to compare; a table's rows as plain values."""
+	value = doc.get(fieldname)
+	if isinstance(value, list):
+		return [(row.get("purpose"), *(row.get(c) for c in COMPONENTS)) for row in value]
+	return value
