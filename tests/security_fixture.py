@@ -29,7 +29,16 @@ from frappe.utils import add_days, nowdate
 from tests import factories as f
 
 # permlevel 1 on KOL: only managers and the owning operator read them
-PERSONAL_FIELDS = ("email", "phone", "wechat", "address", "agent_email", "agent_phone")
+PERSONAL_FIELDS = (
+	"email",
+	"other_emails",
+	"phone",
+	"wechat",
+	"address",
+	"agent_email",
+	"agent_phone",
+	"email_invalid_reason",
+)
 TEXT_TYPES = ("Data", "Small Text", "Text", "Long Text", "Text Editor", "Attach", "Code", "Select")
 # what a request may change on a row without changing B's data
 VOLATILE_COLUMNS = {"_seen"}
@@ -137,6 +146,7 @@ def build() -> World:
 		agent_name=m("agentname"),
 		agent_company=m("agentco"),
 		agent_email=f"{tok}agent@b-agency.example",
+		other_emails=f"{tok}studio@b-creators.example",
 		agent_phone=_phone(),
 		strengths=m("strengths"),
 		fit_notes=m("fitnotes"),
@@ -159,6 +169,9 @@ def build() -> World:
 	kol.update({"email": f"{tok}mail@b-creators.example", "phone": _phone(), "wechat": m("wx")})
 	kol.save()
 	kol.add_comment("Comment", m("comment"))
+	# an earlier address bounced: the server's reason repeats it (set as a bounce does)
+	bounce = f"5.1.1 failed: smtp; 550 <{tok}bounced@b-creators.example>"
+	frappe.db.set_value("KOL", kol.name, {"email_invalid": 1, "email_invalid_reason": bounce})
 
 	proposal = f.make_proposal(
 		kol.name,
