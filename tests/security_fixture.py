@@ -169,9 +169,6 @@ def build() -> World:
 	kol.update({"email": f"{tok}mail@b-creators.example", "phone": _phone(), "wechat": m("wx")})
 	kol.save()
 	kol.add_comment("Comment", m("comment"))
-	# an earlier address bounced: the server's reason repeats it (set as a bounce does)
-	bounce = f"5.1.1 failed: smtp; 550 <{tok}bounced@b-creators.example>"
-	frappe.db.set_value("KOL", kol.name, {"email_invalid": 1, "email_invalid_reason": bounce})
 
 	proposal = f.make_proposal(
 		kol.name,
@@ -300,6 +297,11 @@ def build() -> World:
 	).insert()
 	extra["File"] = [file.name]
 	frappe.set_user("Administrator")
+	# last, as a bounce does it: an address of B's bounced, and the server's reason repeats it
+	bounce = f"5.1.1 failed: smtp; 550 <{tok}bounced@b-creators.example>"
+	frappe.db.set_value(
+		"KOL", kol.name, {"email_invalid": 1, "email_invalid_on": nowdate(), "email_invalid_reason": bounce}
+	)
 
 	records = _collect(kol.name, application.name, candidate_import.name)
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)

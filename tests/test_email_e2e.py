@@ -64,6 +64,7 @@ def team_account():
 	# inserting logs in to both servers: Frappe refuses an account it cannot reach
 	account.insert(ignore_permissions=True)
 	frappe.db.commit()
+	_forget_cached_accounts()
 	testing_email = frappe.flags.testing_email
 	frappe.flags.testing_email = True  # in tests Frappe sends by SMTP only with this flag
 	yield account
@@ -72,6 +73,14 @@ def team_account():
 	frappe.set_user("Administrator")
 	frappe.delete_doc("Email Account", ACCOUNT, force=True)
 	frappe.db.commit()
+	_forget_cached_accounts()
+
+
+def _forget_cached_accounts() -> None:
+	"""Frappe remembers the accounts it found for the process (``frappe.local``): an earlier test's
+	account (tests/test_email.py's, with a made-up server) would send this module's email."""
+	if hasattr(frappe.local, "outgoing_email_account"):
+		del frappe.local.outgoing_email_account
 
 
 @pytest.fixture

@@ -47,8 +47,10 @@ def contact_block_reason(doc) -> str | None:
 	if not doc.get("email"):
 		return _("No email address")
 	if doc.get("email_invalid"):
+		if not doc.get("email_invalid_on"):
+			return _("The email address bounced as undeliverable: correct it before sending")
 		return _("The email address bounced as undeliverable on {0}: correct it before sending").format(
-			formatdate(doc.get("email_invalid_on"))
+			formatdate(doc.email_invalid_on)
 		)
 	if is_unsubscribed(doc):
 		return _("Unsubscribed: {0} opted out of our emails").format(doc.email)

@@ -91,8 +91,12 @@ def on_unsubscribe_reply(comm, kol: str) -> None:
 
 def on_email_unsubscribe(doc) -> None:
 	"""Email Unsubscribe.after_insert: the KOL (or every KOL with the address) opted out."""
+	if doc.global_unsubscribe:
+		reason = _("The address unsubscribed from all our email")
+	else:
+		reason = _("The KOL unsubscribed with the link in our email")
 	for kol in unsubscribed_kols(doc):
-		opt_out(kol, _("The KOL unsubscribed with the link in our email"))
+		opt_out(kol, reason)
 
 
 def unsubscribed_kols(doc) -> list[str]:
