@@ -708,3 +708,30 @@ def test_the_same_message_in_two_folders_is_one_interaction(world, team_account)
 		account.save(ignore_permissions=True)
 		frappe.db.commit()
 		local_mail.empty(TEAM, "Creators")
+
+
+# ------------------------------------------------------------------ sequences
+
+
+def test_a_sequence_step_leaves_through_the_queue_with_the_unsubscribe_link(world, team_account):
+	kol = world(display_name="Mei the Painter")
+	enrollment = _enrolled(kol)
+	# the hourly job's work for this enrolment (send_due_steps would also send other tests' steps)
+	assert sequences.send_due_step(enrollment, frappe.utils.getdate()) == "sent"
+	frappe.db.commit()
+	[comm] = frappe.get_all(
+		"Communication", {"reference_doctype": "KOL", "reference_name": kol.name}, pluck="name"
+	)
+	assert flush(comm).status == "Sent"
+
+	[message] = local_mail.wait_for_messages(kol.email, 1)
+	assert [a for _, a in email.utils.getaddresses([message["To"]])] == [kol.email]
+	assert message["Subject"] == f"{kol.kol_name}, an invitation to create with us"
+	assert "Hi Mei the Painter," in message.get_body(("html",)).get_content()
+	assert message["Message-ID"] == f"<{frappe.db.get_value('Communication', comm, 'message_id')}>"
+	assert _unsubscribe_link(message).startswith("http://")
+	sent = frappe.db.get_value("KOL Sequence Enrollment", enrollment, ["current_step", "status"])
+	assert sent == (1, "Active")
+	assert [(r.direction, r.communication, r.operator) for r in interactions(kol.name)] == [
+		("Outbound", comm, f.OPERATOR_A)
+	]
