@@ -33,14 +33,16 @@ before_uninstall = "kol_crm.setup.install.before_uninstall"
 # Only other apps' DocTypes: kol_crm's own DocTypes handle their events in their controllers.
 doc_events = {
 	"Communication": {"after_insert": "kol_crm.extends.communication.after_insert"},
+	# the unsubscribe link of an email (Frappe's, signed) sets the KOL's Do Not Contact
+	"Email Unsubscribe": {"after_insert": "kol_crm.extends.email_unsubscribe.after_insert"},
 	"ToDo": {
 		"validate": "kol_crm.extends.todo.validate",
 		"after_insert": "kol_crm.extends.todo.after_insert",
 	},
 }
 
-# the Email Account pull notes automatic replies (out of office), which are no KOL's answer:
-# kol_crm/outreach/auto_replies.py. It adds a step to the pull and changes nothing else.
+# the Email Account pull notes automatic replies (out of office), which are no KOL's answer, and
+# bounces: kol_crm/outreach/auto_replies.py, bounces.py. It adds a step to the pull, nothing else.
 override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}
 
 scheduler_events = {

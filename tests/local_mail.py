@@ -70,11 +70,11 @@ def _imap(address: str) -> imaplib.IMAP4:
 	return imap
 
 
-def messages(address: str) -> list[email.message.EmailMessage]:
-	"""Every message in the mailbox's INBOX, oldest first, without marking any as read."""
+def messages(address: str, folder: str = "INBOX") -> list[email.message.EmailMessage]:
+	"""Every message in the mailbox's folder, oldest first, without marking any as read."""
 	imap = _imap(address)
 	try:
-		imap.select("INBOX", readonly=True)
+		imap.select(folder, readonly=True)
 		uids = imap.uid("search", None, "ALL")[1][0].split()
 		found = []
 		for uid in uids:
@@ -106,13 +106,29 @@ def mark_unseen(address: str) -> None:
 		imap.logout()
 
 
-def empty(address: str) -> None:
-	"""Delete every message of the mailbox's INBOX."""
+def empty(address: str, folder: str = "INBOX") -> None:
+	"""Delete every message of the mailbox's folder."""
 	imap = _imap(address)
 	try:
-		imap.select("INBOX")
+		imap.select(folder)
 		imap.uid("store", "1:*", "+FLAGS", "(\\Deleted)")
 		imap.expunge()
+	finally:
+		imap.logout()
+
+
+def append(address: str, folder: str, raw: str | bytes) -> None:
+	"""Put a message into another folder of the mailbox (made if missing), unread, as a mail
+	client's filter or a copy into an archive folder does."""
+	if isinstance(raw, str):
+		raw = raw.encode()
+	imap = _imap(address)
+	try:
+		listed = imap.list('""', folder)[1]
+		if not any(line for line in listed if line):
+			imap.create(folder)
+		status, answer = imap.append(folder, None, None, raw)
+		assert status == "OK", answer
 	finally:
 		imap.logout()
 

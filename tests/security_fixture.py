@@ -29,7 +29,16 @@ from frappe.utils import add_days, nowdate
 from tests import factories as f
 
 # permlevel 1 on KOL: only managers and the owning operator read them
-PERSONAL_FIELDS = ("email", "phone", "wechat", "address", "agent_email", "agent_phone")
+PERSONAL_FIELDS = (
+	"email",
+	"other_emails",
+	"phone",
+	"wechat",
+	"address",
+	"agent_email",
+	"agent_phone",
+	"email_invalid_reason",
+)
 TEXT_TYPES = ("Data", "Small Text", "Text", "Long Text", "Text Editor", "Attach", "Code", "Select")
 # what a request may change on a row without changing B's data
 VOLATILE_COLUMNS = {"_seen"}
@@ -137,6 +146,7 @@ def build() -> World:
 		agent_name=m("agentname"),
 		agent_company=m("agentco"),
 		agent_email=f"{tok}agent@b-agency.example",
+		other_emails=f"{tok}studio@b-creators.example",
 		agent_phone=_phone(),
 		strengths=m("strengths"),
 		fit_notes=m("fitnotes"),
@@ -287,6 +297,11 @@ def build() -> World:
 	).insert()
 	extra["File"] = [file.name]
 	frappe.set_user("Administrator")
+	# last, as a bounce does it: an address of B's bounced, and the server's reason repeats it
+	bounce = f"5.1.1 failed: smtp; 550 <{tok}bounced@b-creators.example>"
+	frappe.db.set_value(
+		"KOL", kol.name, {"email_invalid": 1, "email_invalid_on": nowdate(), "email_invalid_reason": bounce}
+	)
 
 	records = _collect(kol.name, application.name, candidate_import.name)
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)

@@ -167,7 +167,7 @@ def test_doc_events_only_for_other_apps_doctypes():
 	)
 	hooked = {ast.literal_eval(key) for key in doc_events.keys}
 	assert hooked & own_doctypes() == set()
-	assert hooked == {"Communication", "ToDo"}
+	assert hooked == {"Communication", "Email Unsubscribe", "ToDo"}
 
 
 def test_module_folder_holds_only_frappes_folders():

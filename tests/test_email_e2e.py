@@ -28,6 +28,7 @@ ACCOUNT = "KOL E2E Team Inbox"
 TEAM = "kol-team@mail.kol-test.example"
 KOL_DOMAIN = "e2e-creators.kol-test.example"
 STRANGERS = "e2e-strangers.kol-test.example"
+AGENCY = "e2e-agency.kol-test.example"
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +64,7 @@ def team_account():
 	# inserting logs in to both servers: Frappe refuses an account it cannot reach
 	account.insert(ignore_permissions=True)
 	frappe.db.commit()
-	# Frappe caches the outgoing account per process (frappe.local): an account an earlier test
-	# made (and rolled back) would still be the one found
-	frappe.local.outgoing_email_account = {}
+	_forget_cached_accounts()
 	testing_email = frappe.flags.testing_email
 	frappe.flags.testing_email = True  # in tests Frappe sends by SMTP only with this flag
 	yield account
@@ -74,7 +73,14 @@ def team_account():
 	frappe.set_user("Administrator")
 	frappe.delete_doc("Email Account", ACCOUNT, force=True)
 	frappe.db.commit()
-	frappe.local.outgoing_email_account = {}
+	_forget_cached_accounts()
+
+
+def _forget_cached_accounts() -> None:
+	"""Frappe remembers the accounts it found for the process (``frappe.local``): an earlier test's
+	account (tests/test_email.py's, with a made-up server) would send this module's email."""
+	if hasattr(frappe.local, "outgoing_email_account"):
+		del frappe.local.outgoing_email_account
 
 
 @pytest.fixture
@@ -105,13 +111,15 @@ def world(team_account):
 		)
 		comms += frappe.get_all("Communication", [["sender", "like", f"%{name}%"]], pluck="name")
 	comms += frappe.get_all("Communication", [["recipients", "like", f"%@{KOL_DOMAIN}%"]], pluck="name")
-	comms += frappe.get_all("Communication", [["sender", "like", f"%@{KOL_DOMAIN}%"]], pluck="name")
+	comms += frappe.get_all("Communication", [["sender", "like", f"%{KOL_DOMAIN}%"]], pluck="name")
+	comms += frappe.get_all("Communication", [["sender", "like", f"%@{AGENCY}%"]], pluck="name")
 	comms = list(set(comms)) or [""]
 	queues = frappe.get_all("Email Queue", {"communication": ("in", comms)}, pluck="name") or [""]
 	frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
 	frappe.db.delete("Email Queue", {"name": ("in", queues)})
 	frappe.db.delete("Communication Link", {"parent": ("in", comms)})
 	frappe.db.delete("Communication", {"name": ("in", comms)})
+	frappe.db.delete("Email Unsubscribe", {"email": ("like", f"%@{KOL_DOMAIN}")})
 	for name in made:
 		for doctype in ("KOL Interaction", "KOL Sequence Send", "KOL Sequence Enrollment"):
 			frappe.db.delete(doctype, {"kol": name})
@@ -380,3 +388,350 @@ def _sequence() -> str:
 			}
 		).insert(ignore_permissions=True)
 	return name
+
+
+def _enrolled(kol) -> str:
+	frappe.set_user(f.OPERATOR_A)
+	try:
+		enrollment = sequences.enroll(kol, _sequence())
+	finally:
+		frappe.set_user("Administrator")
+	frappe.db.commit()
+	return enrollment.name
+
+
+def _sent_outreach(kol):
+	"""The first outreach to the KOL, sent and read back from its mailbox: (Communication, message)."""
+	comm = send_outreach(kol)
+	flush(comm)
+	[sent] = local_mail.wait_for_messages(kol.email, 1)
+	return comm, sent
+
+
+# ------------------------------------------------------------------ bounces
+
+
+def dsn(sent, status: str, action: str, diagnostic: str) -> str:
+	"""A delivery status notification (RFC 3464) for our email ``sent``, as the KOL's mail server's
+	mailer-daemon sends it (null envelope sender) to the team's inbox; its Message-ID."""
+	recipient = email.utils.parseaddr(sent["To"])[1]
+	host = recipient.split("@")[1]
+	message_id = f"{frappe.generate_hash(length=16)}@mx.{host}"
+	boundary = f"dsn-{frappe.generate_hash(length=10)}"
+	now = email.utils.format_datetime(email.utils.localtime())
+	returned = "\n".join(f"{name}: {sent[name]}" for name in ("From", "To", "Subject", "Message-ID", "Date"))
+	raw = f"""From: Mail Delivery System <MAILER-DAEMON@mx.{host}>
+To: {TEAM}
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <{message_id}>
+Date: {now}
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"
+
+--{boundary}
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.{host}. Your message could not be delivered
+to one or more recipients.
+
+--{boundary}
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.{host}
+Arrival-Date: {now}
+
+Final-Recipient: rfc822; {recipient}
+Original-Recipient: rfc822;{recipient}
+Action: {action}
+Status: {status}
+Remote-MTA: dns; mx.{host}
+Diagnostic-Code: smtp; {diagnostic}
+
+--{boundary}
+Content-Type: text/rfc822-headers
+
+{returned}
+
+--{boundary}--
+""".replace("\n", "\r\n")
+	local_mail.send(raw, "", [TEAM])
+	return message_id
+
+
+def test_a_hard_bounce_marks_the_address_invalid_stops_sequences_and_refuses_outreach(world, team_account):
+	kol = world()
+	enrollment = _enrolled(kol)
+	comm, sent = _sent_outreach(kol)
+
+	bounced = dsn(sent, "5.1.1", "failed", f"550 5.1.1 <{kol.email}>: Recipient address rejected")
+	pull(team_account)
+
+	# the DSN is on the KOL's timeline, as the answer to the email that bounced, and no reply
+	[report] = received(bounced)
+	assert (report.reference_doctype, report.reference_name, report.in_reply_to) == ("KOL", kol.name, comm)
+	assert [r.direction for r in interactions(kol.name)] == ["Outbound"]
+	assert frappe.db.get_value("Communication", comm, "delivery_status") == "Bounced"
+	invalid = frappe.db.get_value(
+		"KOL", kol.name, ["email_invalid", "email_invalid_on", "email_invalid_reason"], as_dict=True
+	)
+	assert (invalid.email_invalid, str(invalid.email_invalid_on)) == (1, frappe.utils.nowdate())
+	assert invalid.email_invalid_reason.startswith("5.1.1 failed: smtp; 550 5.1.1")
+	stopped = frappe.db.get_value("KOL Sequence Enrollment", enrollment, ["status", "stopped_reason"])
+	assert stopped == ("Stopped", "The KOL's email address bounced (5.1.1)")
+
+	# outreach to the address is refused, row by row in a bulk send, and so is a new sequence
+	from kol_crm.outreach import bulk
+
+	frappe.set_user(f.OPERATOR_A)
+	summary = bulk.send_outreach([kol.name], "KOL First Outreach")
+	[skipped] = summary["skipped"]
+	assert skipped["kol"] == kol.name and not summary["done"]
+	assert skipped["message"].startswith("The email address bounced as undeliverable on ")
+	with pytest.raises(frappe.ValidationError, match="bounced as undeliverable"):
+		sequences.enroll(frappe.get_doc("KOL", kol.name), _sequence())
+	frappe.db.rollback()
+
+	# the analyst sees the flag, not the server's reason (which repeats the address)
+	frappe.set_user(f.ANALYST)
+	seen = frappe.get_doc("KOL", kol.name)
+	seen.apply_fieldlevel_read_permissions()
+	assert (seen.email_invalid, seen.get("email_invalid_reason"), seen.get("email")) == (1, None, None)
+
+	# a corrected address may be written to again
+	frappe.set_user(f.OPERATOR_A)
+	doc = frappe.get_doc("KOL", kol.name)
+	doc.email = f"new.{kol.email}"
+	doc.save()
+	assert (doc.email_invalid, doc.email_invalid_on, doc.email_invalid_reason) == (0, None, None)
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+
+
+def test_a_soft_bounce_is_recorded_and_changes_nothing_else(world, team_account):
+	kol = world()
+	enrollment = _enrolled(kol)
+	comm, sent = _sent_outreach(kol)
+
+	delayed = dsn(sent, "4.2.2", "delayed", "452 4.2.2 Mailbox full")
+	pull(team_account)
+
+	[report] = received(delayed)
+	assert (report.reference_name, report.in_reply_to) == (kol.name, comm)
+	assert frappe.db.get_value("Communication", comm, "delivery_status") == "Soft-Bounced"
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 0
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "status") == "Active"
+	assert [r.direction for r in interactions(kol.name)] == ["Outbound"]
+
+
+def test_a_bounce_about_mail_we_never_sent_changes_nothing(world, team_account):
+	kol = world()
+	enrollment = _enrolled(kol)
+	comm, sent = _sent_outreach(kol)
+	# a made-up report: our email to someone else, or an email that is not ours
+	del sent["Message-ID"]
+	sent["Message-ID"] = f"<{frappe.generate_hash(length=12)}@elsewhere.example>"
+	forged = dsn(sent, "5.1.1", "failed", "550 5.1.1 no such user")
+	pull(team_account)
+
+	[report] = received(forged)
+	assert report.reference_name is None  # stays in the inbox, on nobody
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 0
+	assert frappe.db.get_value("Communication", comm, "delivery_status") != "Bounced"
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "status") == "Active"
+
+
+# ------------------------------------------------------------------ unsubscribe
+
+
+def _unsubscribe_link(message) -> str:
+	text = message.get_body(("plain",)).get_content()
+	[link] = [
+		line.split(": ", 1)[1].strip()
+		for line in text.splitlines()
+		if line.startswith("Leave this conversation: ")
+	]
+	return link
+
+
+def test_the_unsubscribe_link_of_an_outreach_email_sets_do_not_contact(world, team_account):
+	kol = world()
+	other = world()
+	enrollment = _enrolled(kol)
+	_, sent = _sent_outreach(kol)
+
+	link = _unsubscribe_link(sent)
+	assert link.startswith("http://") and "/api/method/frappe.email.queue.unsubscribe?" in link
+	html = sent.get_body(("html",)).get_content()
+	assert f'href="{frappe.utils.escape_html(link)}"' in html or f'href="{link}"' in html
+	path = "/" + link.split("/", 3)[3]
+	guest = ApiSession()
+
+	# a link changed to another KOL and address is refused, and records nothing
+	tampered = path.replace(kol.name, other.name).replace(
+		frappe.utils.quote(kol.email, safe=""), frappe.utils.quote(other.email, safe="")
+	)
+	assert tampered != path
+	response = guest.get(tampered)
+	assert "Invalid Link" in response.get_data(as_text=True)
+	frappe.db.rollback()
+	assert frappe.db.get_value("KOL", other.name, "do_not_contact") == 0
+	assert not frappe.db.exists("Email Unsubscribe", {"email": other.email})
+
+	response = guest.get(path)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	assert "Unsubscribed" in response.get_data(as_text=True)
+	frappe.db.rollback()
+	dnc = frappe.db.get_value("KOL", kol.name, ["do_not_contact", "do_not_contact_reason"])
+	assert dnc == (1, "The KOL unsubscribed with the link in our email")
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "status") == "Stopped"
+	assert guest.get(path).status_code == 200  # opened twice: the same page, nothing more
+
+	from kol_crm.outreach import bulk
+
+	frappe.set_user(f.OPERATOR_A)
+	[skipped] = bulk.send_outreach([kol.name], "KOL First Outreach")["skipped"]
+	assert skipped["message"] == "Do not contact: The KOL unsubscribed with the link in our email"
+	frappe.set_user("Administrator")
+
+
+@pytest.mark.parametrize(
+	"subject, body",
+	[("Re: {subject}", "Unsubscribe.\r\n\r\nThanks anyway"), ("回复：{subject}", "退订\r\n谢谢")],
+	ids=["en", "zh"],
+)
+def test_a_reply_that_says_unsubscribe_sets_do_not_contact(world, team_account, subject, body):
+	kol = world()
+	enrollment = _enrolled(kol)
+	_, sent = _sent_outreach(kol)
+	reply(
+		kol.email, subject.format(subject=sent["Subject"]), body, in_reply_to=sent["Message-ID"].strip("<>")
+	)
+	pull(team_account)
+
+	dnc = frappe.db.get_value("KOL", kol.name, ["do_not_contact", "do_not_contact_reason"])
+	assert dnc == (1, "The KOL asked to unsubscribe by email")
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "status") == "Stopped"
+	assert [r.direction for r in interactions(kol.name)] == ["Outbound", "Inbound"]  # still their reply
+
+
+def test_an_automatic_reply_that_says_unsubscribe_changes_nothing(world, team_account):
+	kol = world()
+	enrollment = _enrolled(kol)
+	_, sent = _sent_outreach(kol)
+	auto = reply(
+		kol.email,
+		"Unsubscribe",
+		"unsubscribe",
+		in_reply_to=sent["Message-ID"].strip("<>"),
+		Auto_Submitted="auto-generated",
+	)
+	pull(team_account)
+
+	assert received(auto)[0].reference_name == kol.name
+	assert frappe.db.get_value("KOL", kol.name, "do_not_contact") == 0
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "status") == "Active"
+
+
+def test_a_reply_that_only_mentions_unsubscribing_is_an_ordinary_reply(world, team_account):
+	kol = world()
+	reply(kol.email, "About your program", "Should I unsubscribe from the old list?\r\nThanks")
+	pull(team_account)
+	assert frappe.db.get_value("KOL", kol.name, "do_not_contact") == 0
+	assert [r.direction for r in interactions(kol.name)] == ["Inbound"]
+
+
+# ------------------------------------------------------------------ other addresses, folders
+
+
+def test_mail_from_the_kols_other_address_or_agent_lands_on_the_kol(world, team_account):
+	agent = f"agent.{frappe.generate_hash(length=6)}@{AGENCY}"
+	other = f"studio.{frappe.generate_hash(length=6)}@{AGENCY}"
+	kol = world(agent_email=agent, other_emails=f"{other.upper()}\nsomeone.else@{AGENCY}")
+	assert kol.other_emails == f"{other}\nsomeone.else@{AGENCY}"  # stored one per line, lower case
+
+	from_agent = reply(agent, "Rates for Q3", "Our rate card is attached.")
+	from_other = reply(other, "From my studio address", "Hi again")
+	pull(team_account)
+
+	for message_id in (from_agent, from_other):
+		[comm_in] = received(message_id)
+		assert (comm_in.reference_doctype, comm_in.reference_name) == ("KOL", kol.name)
+	assert [r.direction for r in interactions(kol.name)] == ["Inbound", "Inbound"]
+
+
+def test_mail_from_an_agent_of_several_kols_waits_to_be_attached(world, team_account):
+	agent = f"agent.{frappe.generate_hash(length=6)}@{AGENCY}"
+	first, second = world(agent_email=agent), world(agent_email=agent)
+	message_id = reply(agent, "Two of my creators", "Both are free in May.")
+	pull(team_account)
+
+	[comm_in] = received(message_id)
+	assert comm_in.reference_name is None  # which KOL is a person's call (Relink)
+	assert interactions(first.name) == [] and interactions(second.name) == []
+
+
+def test_other_addresses_must_be_addresses(world):
+	with pytest.raises(frappe.ValidationError, match="not a valid email address"):
+		world(other_emails="studio at example dot com")
+
+
+def test_the_same_message_in_two_folders_is_one_interaction(world, team_account):
+	kol = world()
+	message_id = f"{frappe.generate_hash(length=16)}@{KOL_DOMAIN}"
+	raw = (
+		f"From: {kol.email}\r\nTo: {TEAM}\r\nSubject: Filed twice\r\nMessage-ID: <{message_id}>\r\n"
+		f"Date: {email.utils.format_datetime(email.utils.localtime())}\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nHello from two folders\r\n"
+	)
+	local_mail.empty(TEAM, "INBOX")
+	local_mail.append(TEAM, "Creators", raw)  # a filter of the mailbox copied it there
+	local_mail.send(raw, kol.email, [TEAM])
+	account = frappe.get_doc("Email Account", team_account.name)
+	account.append("imap_folder", {"folder_name": "Creators"})
+	account.save(ignore_permissions=True)
+	frappe.db.commit()
+	try:
+		pull(team_account)
+		assert len(received(message_id)) == 1
+		assert [r.direction for r in interactions(kol.name)] == ["Inbound"]
+		# both folders were read (Frappe notes each folder's UIDVALIDITY when it reads it)
+		folders = frappe.get_all(
+			"IMAP Folder", {"parent": team_account.name}, ["folder_name", "uidvalidity"], order_by="idx"
+		)
+		assert [r.folder_name for r in folders] == ["INBOX", "Creators"] and all(
+			r.uidvalidity for r in folders
+		)
+	finally:
+		account = frappe.get_doc("Email Account", team_account.name)
+		account.imap_folder = [row for row in account.imap_folder if row.folder_name == "INBOX"]
+		account.save(ignore_permissions=True)
+		frappe.db.commit()
+		local_mail.empty(TEAM, "Creators")
+
+
+# ------------------------------------------------------------------ sequences
+
+
+def test_a_sequence_step_leaves_through_the_queue_with_the_unsubscribe_link(world, team_account):
+	kol = world(display_name="Mei the Painter")
+	enrollment = _enrolled(kol)
+	# the hourly job's work for this enrolment (send_due_steps would also send other tests' steps)
+	assert sequences.send_due_step(enrollment, frappe.utils.getdate()) == "sent"
+	frappe.db.commit()
+	[comm] = frappe.get_all(
+		"Communication", {"reference_doctype": "KOL", "reference_name": kol.name}, pluck="name"
+	)
+	assert flush(comm).status == "Sent"
+
+	[message] = local_mail.wait_for_messages(kol.email, 1)
+	assert [a for _, a in email.utils.getaddresses([message["To"]])] == [kol.email]
+	assert message["Subject"] == f"{kol.kol_name}, an invitation to create with us"
+	assert "Hi Mei the Painter," in message.get_body(("html",)).get_content()
+	assert message["Message-ID"] == f"<{frappe.db.get_value('Communication', comm, 'message_id')}>"
+	assert _unsubscribe_link(message).startswith("http://")
+	sent = frappe.db.get_value("KOL Sequence Enrollment", enrollment, ["current_step", "status"])
+	assert sent == (1, "Active")
+	assert [(r.direction, r.communication, r.operator) for r in interactions(kol.name)] == [
+		("Outbound", comm, f.OPERATOR_A)
+	]

@@ -155,9 +155,28 @@ def test_an_unsubscribed_address_is_skipped(email_account):
 	frappe.get_doc({"doctype": "Email Unsubscribe", "email": kol.email, "global_unsubscribe": 1}).insert(
 		ignore_permissions=True
 	)
+	# an address that left all our email (Frappe's global unsubscribe) is Do Not Contact
+	reason = "The address unsubscribed from all our email"
+	assert frappe.db.get_value("KOL", kol.name, ["do_not_contact", "do_not_contact_reason"]) == (1, reason)
 	summary = bulk.send_outreach([kol.name], TEMPLATE)
-	assert "Unsubscribed" in summary["skipped"][0]["message"]
+	assert summary["skipped"][0]["message"] == f"Do not contact: {reason}"
 	assert not _communications(kol.name) and not _interactions(kol.name)
+
+
+def test_an_unsubscribe_made_before_do_not_contact_existed_still_skips(email_account):
+	kol = f.make_kol()
+	unsubscribe = frappe.get_doc(
+		{
+			"doctype": "Email Unsubscribe",
+			"email": kol.email,
+			"reference_doctype": "KOL",
+			"reference_name": kol.name,
+		}
+	)
+	unsubscribe.flags.ignore_hooks = True
+	unsubscribe.db_insert()  # as the record was before kol_crm handled Email Unsubscribe
+	summary = bulk.send_outreach([kol.name], TEMPLATE)
+	assert summary["skipped"][0]["message"] == f"Unsubscribed: {kol.email} opted out of our emails"
 
 
 def test_bulk_do_not_contact_and_lifting_it(email_account):

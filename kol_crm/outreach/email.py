@@ -11,7 +11,7 @@ from frappe import _
 from frappe.core.doctype.communication.email import make as make_communication
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model import default_fields
-from frappe.utils import nowdate
+from frappe.utils import formatdate, nowdate
 from frappe.utils.jinja import get_jenv
 from jinja2 import TemplateSyntaxError, meta, nodes
 
@@ -46,6 +46,12 @@ def contact_block_reason(doc) -> str | None:
 		return _("Do not contact: {0}").format(doc.get("do_not_contact_reason") or _("no reason given"))
 	if not doc.get("email"):
 		return _("No email address")
+	if doc.get("email_invalid"):
+		if not doc.get("email_invalid_on"):
+			return _("The email address bounced as undeliverable: correct it before sending")
+		return _("The email address bounced as undeliverable on {0}: correct it before sending").format(
+			formatdate(doc.email_invalid_on)
+		)
 	if is_unsubscribed(doc):
 		return _("Unsubscribed: {0} opted out of our emails").format(doc.email)
 	return None

@@ -1,15 +1,22 @@
 """KOL Interactions: the follow-up dates they maintain on the KOL, and email as interactions.
 
-An email sent from a KOL (or its proposal/partnership) in the desk, or received from a
-KOL's address through a Frappe Email Account, is a Communication; ``on_communication``
-turns it into exactly one KOL Interaction (an automatic reply into none: ``auto_replies.py``).
+An email sent from a KOL (or its proposal/partnership) in the desk, or received from one of a
+KOL's addresses through a Frappe Email Account, is a Communication; ``on_communication``
+turns it into exactly one KOL Interaction (an automatic reply into none: ``auto_replies.py``;
+a bounce into none: ``bounces.py``; a reply "unsubscribe" also opts the KOL out: ``opt_outs.py``).
+
+A received email outside any thread is the KOL's when its sender is (in this order) the KOL's
+email, one of its other email addresses, or its agent's email. An address that several KOLs
+have at the same step (an agent with several KOLs) decides nothing: the email stays on nobody,
+for a person to attach (Relink), as mail from an unknown address does.
 """
 
 import frappe
 from frappe.query_builder.functions import Max
 from frappe.utils import getdate, parse_addr
 
-from kol_crm.outreach import auto_replies
+from kol_crm.outreach import auto_replies, bounces, opt_outs
+from kol_crm.utils.validation import email_list
 
 
 def refresh_kol_follow_up(kol: str | None) -> None:
@@ -52,10 +59,32 @@ def kol_for_communication(comm) -> tuple[str | None, str | None, str | None]:
 			return kol, comm.reference_name, None
 		return kol, None, comm.reference_name
 	if comm.sent_or_received == "Received" and comm.sender:
-		address = parse_addr(comm.sender)[1]
-		kol = frappe.db.get_value("KOL", {"email": address}, "name") if address else None
-		return kol, None, None
+		return kol_for_address(parse_addr(comm.sender)[1]), None, None
 	return None, None, None
+
+
+def kol_for_address(address: str | None) -> str | None:
+	"""The one KOL whose email, other email or agent's email ``address`` is (see the module)."""
+	if not address or "@" not in address:
+		return None
+	for found in (
+		frappe.get_all("KOL", filters={"email": address}, pluck="name", limit=2),
+		_kols_with_other_email(address),
+		frappe.get_all("KOL", filters={"agent_email": address}, pluck="name", limit=2),
+	):
+		if found:
+			return found[0] if len(found) == 1 else None
+	return None
+
+
+def _kols_with_other_email(address: str) -> list[str]:
+	rows = frappe.get_all(
+		"KOL",
+		filters={"other_emails": ("like", f"%{address}%")},
+		fields=["name", "other_emails"],
+		limit=20,
+	)
+	return [row.name for row in rows if address.lower() in email_list(row.other_emails)][:2]
 
 
 def on_communication(comm) -> None:
@@ -64,6 +93,11 @@ def on_communication(comm) -> None:
 		return
 	if frappe.db.exists("KOL Interaction", {"communication": comm.name}):
 		return  # the hook ran already for this email
+	if report := bounces.noted(comm):
+		# a delivery status notification: no KOL wrote it
+		original = bounces.original_communication(report)
+		bounces.record(comm, report, original, kol_for_communication(original)[0] if original else None)
+		return
 	kol, proposal, partnership = kol_for_communication(comm)
 	if not kol:
 		return
@@ -93,3 +127,5 @@ def on_communication(comm) -> None:
 	# the system records the email, whoever sent or received it
 	interaction.flags.ignore_permissions = True
 	interaction.insert(ignore_if_duplicate=True)
+	if inbound:
+		opt_outs.on_unsubscribe_reply(comm, kol)

@@ -44,6 +44,26 @@ def validate_email(doc, fieldname: str = "email") -> None:
 	)
 
 
+def email_list(value: str | None) -> list[str]:
+	"""The addresses of a one-per-line field (commas, semicolons and spaces separate them too)."""
+	return [part for part in re.split(r"[\s,;]+", value or "") if part]
+
+
+def validate_email_list(doc, fieldname: str) -> None:
+	"""Plain addresses, one per line; stored one per line, lower case, without repeats."""
+	addresses = []
+	for value in email_list(doc.get(fieldname)):
+		if not EMAIL_MATCH_PATTERN.fullmatch(value):
+			invalid(
+				_("{0}: {1} is not a valid email address.").format(
+					label(doc, fieldname), frappe.bold(frappe.utils.escape_html(value))
+				)
+			)
+		if value.lower() not in addresses:
+			addresses.append(value.lower())
+	doc.set(fieldname, "\n".join(addresses) or None)
+
+
 def validate_phone(doc, fieldname: str = "phone") -> None:
 	value = (doc.get(fieldname) or "").strip()
 	doc.set(fieldname, value or None)

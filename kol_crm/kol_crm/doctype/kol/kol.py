@@ -7,8 +7,8 @@ from frappe.model.document import Document
 
 from kol_crm import permissions
 from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, selection, tiers
+from kol_crm.outreach import bounces, sequences
 from kol_crm.outreach import email as outreach
-from kol_crm.outreach import sequences
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
 from kol_crm.utils.settings import get_settings
@@ -49,6 +49,9 @@ class KOL(Document):
 		do_not_contact_on: DF.Date | None
 		do_not_contact_reason: DF.SmallText | None
 		email: DF.Data | None
+		email_invalid: DF.Check
+		email_invalid_on: DF.Date | None
+		email_invalid_reason: DF.SmallText | None
 		fit_notes: DF.SmallText | None
 		fit_override: DF.Check
 		fit_override_by: DF.Link | None
@@ -73,6 +76,7 @@ class KOL(Document):
 		on_platform_posts: DF.Int
 		operator: DF.Link | None
 		outreach_attempts_without_reply: DF.Int
+		other_emails: DF.SmallText | None
 		outreach_suggestion: DF.SmallText | None
 		personality: DF.SmallText | None
 		phone: DF.Data | None
@@ -129,6 +133,7 @@ class KOL(Document):
 		self.update_privileges()
 		self.check_review_and_follow_up()
 		outreach.apply_do_not_contact(self)
+		bounces.apply_email_change(self)
 
 	def on_update(self):
 		tiers.log_changes(self)
@@ -153,6 +158,7 @@ class KOL(Document):
 	def validate_contact_fields(self):
 		v.validate_email(self, "email")
 		v.validate_email(self, "agent_email")
+		v.validate_email_list(self, "other_emails")
 		v.validate_phone(self, "phone")
 		v.validate_wechat(self, "wechat")
 
