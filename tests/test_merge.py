@@ -134,7 +134,7 @@ def test_conflicts_keep_the_target_unless_the_manager_takes_the_source():
 	plan = merge.merge_plan(b, a)
 	assert "strengths" in plan.conflicts and "personality" in plan.conflicts and "email" in plan.conflicts
 	assert plan.fills == ["agent_name"]
-	b_email = b.email
+	b_email, a_email = b.email, a.email
 
 	frappe.set_user(f.MANAGER)
 	merge.merge_kols(b.name, a.name, take_from_source=["personality", "email"])
@@ -143,6 +143,8 @@ def test_conflicts_keep_the_target_unless_the_manager_takes_the_source():
 	assert a.personality == "Bold"  # taken from B
 	assert a.email == b_email  # taken from B: B is gone, so it is no duplicate
 	assert a.agent_name == "Ms Agent"  # A had none: filled
+	# A's old address stays one of its addresses (mail from it still lands on A)
+	assert a.other_emails == a_email.lower()
 
 	comment = frappe.get_all(
 		"Comment",
@@ -162,6 +164,28 @@ def test_opt_out_and_conflict_flag_of_either_are_kept():
 	a.reload()
 	assert a.do_not_contact == 1
 	assert a.do_not_contact_reason == "Asked us to stop"
+
+
+def test_the_duplicates_addresses_become_other_addresses_and_bounces_follow_the_address():
+	a = f.make_kol(other_emails="Old.A@creators.example")
+	b = f.make_kol(other_emails="second.b@creators.example")
+	frappe.db.set_value("KOL", b.name, {"email_invalid": 1, "email_invalid_reason": "550 no such user"})
+	b.reload()
+	merge.merge_kols(b.name, a.name)  # A keeps its own (valid) email
+	a.reload()
+	assert a.other_emails.split("\n") == [
+		"old.a@creators.example",
+		"second.b@creators.example",
+		b.email.lower(),
+	]
+	assert (a.email_invalid, a.email_invalid_reason) == (0, None)
+
+	c = f.make_kol()
+	d = f.make_kol()
+	frappe.db.set_value("KOL", d.name, {"email_invalid": 1, "email_invalid_reason": "550 no such user"})
+	merge.merge_kols(d.name, c.name, take_from_source=["email"])  # C takes D's bounced address
+	c.reload()
+	assert (c.email, c.email_invalid, c.email_invalid_reason) == (d.email, 1, "550 no such user")
 
 
 def test_merge_refuses_bad_input():

@@ -154,36 +154,18 @@ def test_purpose_factors_are_editable_and_checked():
 	conversion.save()
 	assert conversion.score_overall == pytest.approx(acquisition.score_reach, abs=0.05)
 
-	row.reach = -1
-	with pytest.raises(frappe.ValidationError, match="the Reach factor of Conversion must not be negative"):
-		s.save()
-	row.reach = 0
-	with pytest.raises(frappe.ValidationError, match="the factors of Conversion add up to 0"):
-		s.save()
-	row.reach = 1
+	for values, message in (
+		({"reach": -1}, "the Reach factor of Conversion must not be negative"),
+		(
+			{"reach": 0, "engagement": 0, "content_quality": 0, "activity": 0, "fit": 0},
+			"the factors of Conversion add up to 0",
+		),
+	):
+		s = frappe.get_single("KOL CRM Settings")
+		next(r for r in s.purpose_weights if r.purpose == "Conversion").update(values)
+		with pytest.raises(frappe.ValidationError, match=message):
+			s.save()
+	s = frappe.get_single("KOL CRM Settings")
 	s.append("purpose_weights", {"purpose": "Conversion", "reach": 1})
 	with pytest.raises(frappe.ValidationError, match="Conversion has more than one row"):
 		s.save()
-
-
-@pytest.mark.parametrize(
-	"quality,portability,expected",
-	[
-		(None, None, 45.0),  # rate alone
-		("High", None, 0.6 * 45 + 0.4 * 100),
-		("Low", "Likely", 0.6 * 45 + 0.4 * 60),
-		("Medium", "Unlikely", 0.6 * 45 + 0.4 * 40),
-	],
-)
-def test_follower_loyalty_is_part_of_engagement(quality, portability, expected):
-	kol = f.make_kol(follower_quality=quality, audience_portability=portability)
-	assert kol.score_engagement == pytest.approx(expected, abs=0.05)
-
-
-def test_loyalty_alone_is_a_known_engagement():
-	kol = f.make_kol(
-		platform_accounts=[{"platform": "Bilibili", "handle": f.unique("h"), "followers": 100}],
-		follower_quality="Medium",
-	)
-	assert kol.score_engagement == pytest.approx(60.0)
-	assert "engagement" not in (kol.score_unknown_components or "")

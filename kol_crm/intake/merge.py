@@ -32,7 +32,7 @@ from frappe.utils import cstr, escape_html
 
 from kol_crm import permissions
 from kol_crm.outreach.interactions import refresh_kol_follow_up
-from kol_crm.utils.validation import normalise_handle
+from kol_crm.utils.validation import email_list, normalise_handle
 
 # Set by the KOL's workflow, its intake path, the tier rules or a review, never by a merge.
 NOT_MERGED = frozenset(
@@ -47,6 +47,11 @@ NOT_MERGED = frozenset(
 		"conflict_override_reason",
 		"fit_override",
 		"fit_override_reason",
+		# an address's bounce state follows the address; other addresses are combined below
+		"email_invalid",
+		"email_invalid_on",
+		"email_invalid_reason",
+		"other_emails",
 		"inactivity_review_decision",
 		"inactivity_review_note",
 	}
@@ -113,6 +118,23 @@ def linked_records(kol: str) -> dict[str, int]:
 	if files:
 		counts["File"] = counts.get("File", 0) + files
 	return counts
+
+
+def combined_addresses(source, target, target_email: str | None) -> str | None:
+	"""The kept KOL's other addresses: both KOLs' others and whichever of the two emails it
+	doesn't keep as its email, so that mail from any of them still lands on the kept KOL."""
+	addresses = [
+		a.lower()
+		for a in (
+			*email_list(target.other_emails),
+			*email_list(source.other_emails),
+			source.email or "",
+			target_email or "",
+		)
+		if a
+	]
+	own = (target.email or "").lower()
+	return "\n".join(dict.fromkeys(a for a in addresses if a != own)) or None
 
 
 def _account_key(row) -> tuple:
@@ -226,6 +248,7 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 
 	src, tgt = frappe.get_doc("KOL", source), frappe.get_doc("KOL", target)
 	plan = merge_plan(src, tgt)
+	target_email = tgt.email
 	unknown = sorted(set(take) - set(plan.conflicts))
 	if unknown:
 		frappe.throw(
@@ -240,6 +263,10 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 	tgt = frappe.get_doc("KOL", target)
 	for fieldname in plan.fills + plan.either + take:
 		tgt.set(fieldname, src.get(fieldname))
+	if "email" in take or "email" in plan.fills:
+		for fieldname in ("email_invalid", "email_invalid_on", "email_invalid_reason"):
+			tgt.set(fieldname, src.get(fieldname))
+	tgt.other_emails = combined_addresses(src, tgt, target_email)
 	added = combine_children(src, tgt)
 	tgt.flags.merged_from = source
 	tgt.save()

@@ -5,6 +5,11 @@ and two KOLs merged from the KOL form."""
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
+try:
+	from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # the browser tests are skipped then (conftest.py)
+	PlaywrightError = Exception
+
 from kol_crm.intelligence.reminders import create_reminder
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from kol_crm.setup import boards
@@ -12,10 +17,25 @@ from tests import factories as f
 from tests.browser.test_desk import login, state_of, wait_until
 
 
+def settled_box(page, locator) -> dict:
+	"""The element's box once the board has stopped re-rendering (it renders from its cache, then
+	again with fresh data: an element found in between is replaced)."""
+	page.wait_for_load_state("networkidle")
+	for _attempt in range(5):
+		try:
+			locator.scroll_into_view_if_needed(timeout=5_000)
+			box = locator.bounding_box(timeout=5_000)
+			if box:
+				return box
+		except PlaywrightError:
+			pass
+		page.wait_for_timeout(500)
+	raise AssertionError(f"{locator} never settled on the page")
+
+
 def drag(page, source, target) -> None:
 	"""Drag with the mouse: Frappe's Kanban uses Sortable's fallback (mouse events), not HTML5 DnD."""
-	source.scroll_into_view_if_needed()
-	box = source.bounding_box()
+	box = settled_box(page, source)
 	page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 	page.mouse.down()
 	target_box = target.bounding_box()
