@@ -1,7 +1,7 @@
 """Scheduler entry points (thin): the logic lives in the intelligence, outreach and intake packages."""
 
 from kol_crm.intake import applications
-from kol_crm.intelligence import recompute, reminders, reviews, tiers
+from kol_crm.intelligence import deliverables, recompute, reminders, reviews, tiers
 from kol_crm.kol_crm.report import utils as reporting
 from kol_crm.outreach import sequences
 
@@ -12,6 +12,7 @@ def daily() -> None:
 	reviews.run_inactivity_review()
 	reminders.run_follow_ups()
 	reminders.run_occasion_reminders()
+	deliverables.run_deliverable_reminders()
 
 
 def nightly_scores() -> None:

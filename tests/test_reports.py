@@ -12,6 +12,7 @@ import pytest
 from frappe.utils import add_days, getdate, nowdate
 
 from kol_crm.kol_crm.report.inactive_kols import inactive_kols
+from kol_crm.kol_crm.report.kol_deliverables import kol_deliverables
 from kol_crm.kol_crm.report.kol_follow_up_due import kol_follow_up_due
 from kol_crm.kol_crm.report.kol_operator_activity import kol_operator_activity
 from kol_crm.kol_crm.report.kol_partnership_performance import kol_partnership_performance
@@ -28,6 +29,7 @@ REPORTS = (
 	kol_proposal_outcomes,
 	kol_operator_activity,
 	inactive_kols,
+	kol_deliverables,
 )
 PERSONAL = {"email", "phone", "wechat", "address"}
 START = datetime(2026, 1, 5, 9, 0, 0)
@@ -450,6 +452,7 @@ def test_report_runs_through_the_desk_api_for_each_role(programme, report):
 		"kol_proposal_outcomes": "KOL Proposal Outcomes",
 		"kol_operator_activity": "KOL Operator Activity",
 		"inactive_kols": "Inactive KOLs",
+		"kol_deliverables": "KOL Deliverables",
 	}[report.__name__.rsplit(".", 1)[-1]]
 	for user in (f.MANAGER, f.OPERATOR_A, f.ANALYST):
 		frappe.set_user(user)
@@ -479,6 +482,7 @@ def test_large_programmes_get_the_pipeline_as_a_prepared_report():
 		"KOL Proposal Outcomes",
 		"KOL Operator Activity",
 		"Inactive KOLs",
+		"KOL Deliverables",
 	],
 )
 def test_report_scripts_served_to_the_desk_carry_the_shared_filters(report):

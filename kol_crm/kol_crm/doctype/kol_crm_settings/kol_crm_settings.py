@@ -37,6 +37,7 @@ class KOLCRMSettings(Document):
 		dormant_after_days: DF.Int
 		engagement_full_rate: DF.Percent
 		follow_up_days: DF.Int
+		deliverable_lead_days: DF.Int
 		inactivity_days: DF.Int
 		minimum_fit_score: DF.Float
 		internal_weight_activity: DF.Float
@@ -152,8 +153,9 @@ class KOLCRMSettings(Document):
 						v.label(self, fieldname), self.get(fieldname)
 					)
 				)
-		if (self.occasion_lead_days or 0) < 0:
-			v.invalid(_("{0} must not be negative.").format(v.label(self, "occasion_lead_days")))
+		for fieldname in ("occasion_lead_days", "deliverable_lead_days"):
+			if (self.get(fieldname) or 0) < 0:
+				v.invalid(_("{0} must not be negative.").format(v.label(self, fieldname)))
 
 	def validate_pacing_band(self):
 		if (self.target_min_per_1000 or 0) < 0 or (self.target_max_per_1000 or 0) <= (

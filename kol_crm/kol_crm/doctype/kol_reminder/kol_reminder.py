@@ -18,7 +18,15 @@ class KOLReminder(Document):
 		kol: DF.Link
 		kol_name: DF.Data | None
 		reference_row: DF.Data | None
-		reminder_type: DF.Literal["Follow-up", "Occasion", "Inactivity Review", "No Reply", "Activity Data"]
+		reminder_type: DF.Literal[
+			"Follow-up",
+			"Occasion",
+			"Inactivity Review",
+			"No Reply",
+			"Activity Data",
+			"Deliverable Due",
+			"Deliverable Missed",
+		]
 		todo: DF.Link | None
 	# end: auto-generated types
 	pass
