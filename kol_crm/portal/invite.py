@@ -41,6 +41,8 @@ def invite(kol_name: str) -> dict:
 			"roles": [{"role": permissions.PORTAL}],
 		}
 	)
+	# queued, not sent inside the request (Frappe would send it now and commit mid-request)
+	user.flags.delay_emails = True
 	# the inviting operator may not create users; the app does, for this KOL only
 	user.insert(ignore_permissions=True)
 	kol.db_set("portal_user", user.name)
