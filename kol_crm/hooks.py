@@ -45,6 +45,12 @@ doc_events = {
 # bounces: kol_crm/outreach/auto_replies.py, bounces.py. It adds a step to the pull, nothing else.
 override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}
 
+# the KOL portal (kol_crm/www/kol/, kol_crm/portal/): one page per proposal and partnership
+website_route_rules = [
+	{"from_route": "/kol/proposals/<name>", "to_route": "kol/proposal"},
+	{"from_route": "/kol/partnerships/<name>", "to_route": "kol/partnership"},
+]
+
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
 	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],

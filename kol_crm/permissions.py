@@ -1,6 +1,11 @@
 """The permission model of kol_crm, written once. Every hook and override calls into it.
 
 Roles:
+- KOL Portal User (a KOL's own Website User, no desk access): only the one KOL whose stored
+  ``portal_user`` is that user, and of its records only what the portal shows (proposals once
+  sent, partnerships). The role has no DocPerm on any kol_crm DocType, so the desk, REST and
+  every list endpoint refuse it; the portal pages (``kol_crm/portal``) read through the rules
+  below (``portal_kol``, ``portal_may_read``) with the fields they list, never a whole record.
 - KOL Manager (and System Manager, Administrator): every record.
 - KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
@@ -28,6 +33,7 @@ MANAGER = "KOL Manager"
 OPERATOR = "KOL Operator"
 ANALYST = "KOL Analyst"
 ROLES = (MANAGER, OPERATOR, ANALYST)
+PORTAL = "KOL Portal User"
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
 READ_PTYPES = frozenset({"read", "select", "report", "export", "print", "email", "share"})
 MODULE = "KOL CRM"
@@ -66,6 +72,83 @@ def is_restricted(user: str | None = None, ptype: str = "read") -> bool:
 	if ptype in READ_PTYPES and ANALYST in frappe.get_roles(user):
 		return False
 	return True
+
+
+def is_portal_user(user: str | None = None) -> bool:
+	"""A KOL's portal login: the portal role and none of the desk roles (a desk user never gets the
+	portal's narrower rules, nor the portal's actions)."""
+	user = user or frappe.session.user
+	if user == "Guest" or is_manager(user):
+		return False
+	roles = set(frappe.get_roles(user))
+	return PORTAL in roles and not roles & {OPERATOR, ANALYST}
+
+
+# ------------------------------------------------------------------ the portal criterion
+
+# a proposal the KOL sees: one that was sent to them (never a draft, nor one awaiting approval)
+PORTAL_PROPOSAL_STATES = ("Sent", "Countered", "Accepted", "Rejected")
+# the records of their own KOL a portal user reads, with the condition on each (beyond ``kol``)
+PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None}
+
+
+def portal_kol(user: str | None = None) -> str | None:
+	"""The KOL whose **stored** ``portal_user`` is ``user``, for a portal user; else None."""
+	user = user or frappe.session.user
+	if not is_portal_user(user):
+		return None
+	return frappe.db.get_value("KOL", {"portal_user": user}, "name")
+
+
+def portal_filters(doctype: str, user: str | None = None) -> dict | None:
+	"""Filters for the portal user's own records of ``doctype``; None when they see none."""
+	kol = portal_kol(user)
+	if not kol or doctype not in PORTAL_DOCTYPES:
+		return None
+	filters = {"kol": kol}
+	if states := PORTAL_DOCTYPES[doctype]:
+		filters["workflow_state"] = ("in", states)
+	return filters
+
+
+def portal_may_read(doctype: str, name: str | None, user: str | None = None) -> bool:
+	"""Whether the portal user may read the stored record ``name`` (the portal's only row rule)."""
+	if not name:
+		return False
+	if doctype == "KOL":
+		return bool(kol := portal_kol(user)) and kol == name
+	filters = portal_filters(doctype, user)
+	return filters is not None and bool(frappe.db.exists(doctype, {**filters, "name": name}))
+
+
+def portal_query_conditions(user: str, doctype: str) -> str:
+	"""The same rule as SQL, for a portal user's list queries (none reach here while the role has
+	no DocPerm; kept so that a DocPerm given by mistake still shows only their own rows)."""
+	if doctype == "KOL":
+		kol = portal_kol(user)
+		return f"`tabKOL`.name = {frappe.db.escape(kol)}" if kol else "1=0"
+	filters = portal_filters(doctype, user)
+	if filters is None:
+		return "1=0"
+	condition = f"`tab{doctype}`.kol = {frappe.db.escape(filters['kol'])}"
+	if states := PORTAL_DOCTYPES[doctype]:
+		condition += (
+			f" and `tab{doctype}`.workflow_state in ({', '.join(frappe.db.escape(s) for s in states)})"
+		)
+	return condition
+
+
+def may_invite_to_portal(kol: str, user: str | None = None) -> bool:
+	"""Inviting a KOL to the portal (and so linking its ``portal_user``): a manager, or the
+	operator who owns the stored KOL. Analysts and assigned-only users don't."""
+	user = user or frappe.session.user
+	if not frappe.db.exists("KOL", kol):
+		return False
+	if is_manager(user):
+		return True
+	if OPERATOR not in frappe.get_roles(user):
+		return False
+	return frappe.db.get_value("KOL", kol, "operator") == user
 
 
 # ------------------------------------------------------------------ the own-KOL criterion
@@ -131,6 +214,8 @@ def _exists(doc) -> bool:
 
 def kol_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
+	if is_portal_user(user):
+		return portal_query_conditions(user, "KOL")
 	if not is_restricted(user):
 		return ""
 	return own_kols_condition(user)
@@ -138,6 +223,8 @@ def kol_query_conditions(user: str | None = None, doctype: str | None = None) ->
 
 def linked_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
+	if doctype in LINKED_DOCTYPES and is_portal_user(user):
+		return portal_query_conditions(user, doctype)
 	if not is_restricted(user) or doctype not in LINKED_DOCTYPES:
 		return ""
 	return f"`tab{doctype}`.kol in ({_own_kol_names_sql(user)})"
@@ -175,7 +262,7 @@ def child_query_conditions(user: str | None = None, doctype: str | None = None) 
 def parent_query_conditions(parent: str, user: str) -> str | None:
 	"""Row rule of ``parent`` for ``user``: "" for every row, None for a parent the user can't read."""
 	if parent == "KOL":
-		return own_kols_condition(user)
+		return kol_query_conditions(user, parent)
 	if parent in LINKED_DOCTYPES:
 		return linked_query_conditions(user, parent)
 	if parent in OWN_RECORD_DOCTYPES:
@@ -204,6 +291,8 @@ def _own_kol_names_sql(user: str) -> str:
 def has_kol_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	ptype = ptype or "read"
+	if is_portal_user(user):
+		return ptype in READ_PTYPES and _exists(doc) and portal_may_read("KOL", doc.name, user)
 	if not is_restricted(user, ptype):
 		return True
 	if not _exists(doc):
@@ -215,6 +304,8 @@ def has_linked_permission(doc, ptype: str | None = None, user: str | None = None
 	"""Records that hang off a KOL follow it: the stored KOL and the KOL being set must both be the user's."""
 	user = user or frappe.session.user
 	ptype = ptype or "read"
+	if is_portal_user(user):
+		return ptype in READ_PTYPES and _exists(doc) and portal_may_read(doc.doctype, doc.name, user)
 	if not is_restricted(user, ptype):
 		return True
 	stored = _stored(doc, "kol") if _exists(doc) else None

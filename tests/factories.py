@@ -11,6 +11,8 @@ MANAGER_2 = "kol.manager2@kol-test.example"
 OPERATOR_A = "kol.operator.a@kol-test.example"
 OPERATOR_B = "kol.operator.b@kol-test.example"
 ANALYST = "kol.analyst@kol-test.example"
+# a KOL's portal login (a Website User); a test links it to a KOL (KOL.portal_user)
+PORTAL_USER = "kol.portal@kol-test.example"
 
 USERS = {
 	MANAGER: ["KOL Manager"],
@@ -18,6 +20,7 @@ USERS = {
 	OPERATOR_A: ["KOL Operator"],
 	OPERATOR_B: ["KOL Operator"],
 	ANALYST: ["KOL Analyst"],
+	PORTAL_USER: ["KOL Portal User"],
 }
 
 
@@ -91,6 +94,12 @@ def set_state(doc, state: str) -> None:
 	"""Put a record straight into a workflow state (test set-up, not a transition)."""
 	frappe.db.set_value(doc.doctype, doc.name, "workflow_state", state, update_modified=False)
 	doc.reload()
+
+
+def link_portal_user(kol: str, user: str = PORTAL_USER) -> None:
+	"""Make ``user`` the portal login of ``kol`` (and of no other KOL)."""
+	frappe.db.set_value("KOL", {"portal_user": user}, "portal_user", None)
+	frappe.db.set_value("KOL", kol, "portal_user", user)
 
 
 def accept_proposal(proposal) -> None:

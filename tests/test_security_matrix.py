@@ -94,7 +94,8 @@ DENY = {
 	r"^frappe\.utils\.print_format\.print_by_server$": "sends to a network printer",
 }
 
-ROLES = {"opA": f.OPERATOR_A, "analyst": f.ANALYST, "guest": "Guest"}
+# "portal": a KOL's portal login (a Website User) linked to operator A's KOL, not to B's
+ROLES = {"opA": f.OPERATOR_A, "analyst": f.ANALYST, "portal": f.PORTAL_USER, "guest": "Guest"}
 STAR, ALL, STD = "star", "all", "std"  # fields=["*"] / every field by name / no field argument
 VARIANT_PARAMS = frozenset({"fields", "fieldname", "field", "stats", "filter_fields"})
 
@@ -525,7 +526,7 @@ def _doctypes(endpoint: Endpoint, role: str) -> list[str]:
 
 def _params():
 	for endpoint in ENDPOINTS:
-		for role in ["opA", "analyst"] + (["guest"] if endpoint.guest else []):
+		for role in ["opA", "analyst", "portal"] + (["guest"] if endpoint.guest else []):
 			for doctype in _doctypes(endpoint, role):
 				for variant in _variants(endpoint, role, doctype):
 					yield pytest.param(
@@ -570,6 +571,8 @@ def _logged_in_as(s: ApiSession) -> str | None:
 def world():
 	frappe.db.rollback()
 	w = sf.build()
+	f.link_portal_user(w.a_kol)  # the portal user is a real KOL's login: A's KOL, never B's
+	frappe.db.commit()
 	yield w
 	sf.destroy(w)
 	_sessions.clear()

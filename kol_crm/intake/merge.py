@@ -267,6 +267,8 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 		for fieldname in ("email_invalid", "email_invalid_on", "email_invalid_reason"):
 			tgt.set(fieldname, src.get(fieldname))
 	tgt.other_emails = combined_addresses(src, tgt, target_email)
+	if src.get("portal_user") and not tgt.get("portal_user"):
+		tgt.portal_user = src.portal_user  # the duplicate's portal login now opens the kept KOL
 	added = combine_children(src, tgt)
 	tgt.flags.merged_from = source
 	tgt.save()

@@ -7,7 +7,7 @@ created when missing, and afterwards only what the app owns is brought back:
 =========================  ===================================  =====================================
 record                     the app owns (restored on migrate)   the administrator owns (kept)
 =========================  ===================================  =====================================
-Role (the three KOL        that it exists                       everything else: desk access, home
+Role (the four KOL         that it exists                       everything else: desk access, home
 roles)                                                          page, two-factor auth, disabled...
 Assignment Rule "KOL       that it exists, document_type        users, disabled, priority, rule,
 Operator Round Robin"      (KOL)                                conditions, days, description...
@@ -39,9 +39,11 @@ import copy
 
 import frappe
 
+from kol_crm.permissions import PORTAL
 from kol_crm.workflows import ROLES, build_workflow_records
 
 HOME_PAGE = "/app/kol-crm"
+PORTAL_HOME_PAGE = "/kol"
 
 ROUND_ROBIN_RULE = {
 	"doctype": "Assignment Rule",
@@ -86,6 +88,11 @@ def ensure_roles(on_install: bool = False) -> None:
 		elif on_install and not frappe.db.get_value("Role", role, "home_page"):
 			# made by Frappe from a DocType's permissions just before after_install
 			frappe.db.set_value("Role", role, "home_page", HOME_PAGE)
+	if not frappe.db.exists("Role", PORTAL):
+		# a KOL's login: no desk, the portal as home page (a user with it is a Website User)
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": PORTAL, "desk_access": 0, "home_page": PORTAL_HOME_PAGE}
+		).insert(ignore_permissions=True)  # the app, not the user, ships its roles
 
 
 def ensure_assignment_rule() -> None:

@@ -49,6 +49,23 @@ TRANSITIONS = (
 	*[Transition(state, "Withdraw", "Withdrawn") for state in OPEN_STATES],
 )
 
+# What the KOL does on the portal: the same transitions, taken from a proposal that was sent to
+# them (Countered means the answer is ours). The KOL has no desk role, so Frappe's own check,
+# which reads the record as the session user, is replaced by this one (``validate_portal_action``);
+# the guards (``refusal_reasons``) apply as to anyone.
+PORTAL_ACTIONS = {"Mark Accepted": "Accepted", "Record Counter-offer": "Countered"}
+PORTAL_FROM_STATES = ("Sent",)
+
+
+def portal_transition(action: str) -> Transition | None:
+	"""The transition a KOL takes on the portal with ``action`` (from a Sent proposal)."""
+	for state in PORTAL_FROM_STATES:
+		for transition in DEFINITION.find(state, PORTAL_ACTIONS.get(action, "")):
+			if transition.action == action:
+				return transition
+	return None
+
+
 DEFINITION = WorkflowDefinition(
 	name="KOL Proposal Approval",
 	document_type="KOL Proposal",
@@ -169,3 +186,16 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 def validate_transition(doc) -> None:
 	"""Controller hook: refuse a guarded state change with the reason."""
 	refuse_guarded_change(doc, refusal_reasons)
+
+
+def validate_portal_action(doc) -> None:
+	"""KOL Proposal.validate_workflow for a KOL's action on the portal (``doc.flags.portal_action``,
+	set only by ``kol_crm.portal``): the stored state and the new one must be that transition."""
+	stored = frappe.db.get_value("KOL Proposal", doc.name, "workflow_state")
+	transition = portal_transition(doc.flags.portal_action)
+	if not transition or stored != transition.state or doc.workflow_state != transition.next_state:
+		frappe.throw(
+			_("This proposal is {0}; you can't do this now.").format(_(stored)),
+			frappe.ValidationError,
+			title=_("Not permitted"),
+		)

@@ -14,6 +14,24 @@ frappe.ui.form.on("KOL", {
 			() => frappe.new_doc("KOL Interaction", { kol: frm.doc.name }),
 			__("Create")
 		);
+		// the server decides (a manager or the KOL's own operator); the button is offered to writers
+		if (frm.perm[1] && frm.perm[1].write) {
+			frm.add_custom_button(
+				frm.doc.portal_user ? __("Portal Login Sent") : __("Invite to Portal"),
+				() =>
+					frappe
+						.call({
+							method: "kol_crm.portal.invite.invite_to_portal",
+							args: { name: frm.doc.name },
+							freeze: true,
+						})
+						.then((r) => {
+							frappe.show_alert({ message: r.message.message, indicator: "green" });
+							frm.reload_doc();
+						}),
+				__("Actions")
+			);
+		}
 		if (frappe.user.has_role(["KOL Manager", "System Manager"])) {
 			frm.page.add_menu_item(__("Merge a Duplicate into This KOL"), () => kol_crm_merge.choose(frm));
 			kol_crm_merge.show_possible_duplicates(frm);

@@ -9,6 +9,7 @@ from kol_crm import permissions
 from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, selection, tiers
 from kol_crm.outreach import bounces, sequences
 from kol_crm.outreach import email as outreach
+from kol_crm.portal import invite as portal
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
 from kol_crm.utils.settings import get_settings
@@ -83,6 +84,7 @@ class KOL(Document):
 		platform_account_id: DF.Data | None
 		platform_accounts: DF.Table[KOLPlatformAccount]
 		platform_user: DF.Link | None
+		portal_user: DF.Link | None
 		preferences: DF.SmallText | None
 		privilege_status: DF.Literal["Active", "Suspended", "Revoked"]
 		privilege_status_reason: DF.SmallText | None
@@ -134,6 +136,7 @@ class KOL(Document):
 		self.check_review_and_follow_up()
 		outreach.apply_do_not_contact(self)
 		bounces.apply_email_change(self)
+		portal.validate_portal_user(self)
 
 	def on_update(self):
 		tiers.log_changes(self)

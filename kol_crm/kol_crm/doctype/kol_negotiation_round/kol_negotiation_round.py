@@ -16,7 +16,9 @@ class KOLNegotiationRound(Document):
 		from frappe.types import DF
 
 		budget: DF.Currency
-		channel: DF.Literal["Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Other"]
+		channel: DF.Literal[
+			"Email", "Call", "Meeting", "WeChat", "DM", "Community Event", "Gift", "Portal", "Other"
+		]
 		offer: DF.SmallText
 		parent: DF.Data
 		parentfield: DF.Data

@@ -96,6 +96,10 @@ class KOLProposal(Document):
 	def validate_workflow(self):
 		if self.flags.reopened_from:
 			return  # back to Draft because the terms changed (lock_terms); not a user's transition
+		if self.flags.portal_action:
+			# the KOL's own action on the portal (kol_crm.portal.actions), a transition of the workflow
+			workflow.validate_portal_action(self)
+			return
 		super().validate_workflow()
 
 	def on_update(self):

@@ -1,0 +1,10 @@
+from frappe import _
+
+from kol_crm.portal import views
+
+no_cache = 1
+
+
+def get_context(context):
+	views.page_context(context, _("Partnerships"))
+	context.partnerships = views.partnerships()

@@ -1,0 +1,12 @@
+import frappe
+from frappe import _
+
+from kol_crm.portal import views
+
+no_cache = 1
+
+
+def get_context(context):
+	views.page_context(context, _("Proposal"))
+	context.proposal = views.proposal(frappe.form_dict.name)
+	context.title = context.proposal.title

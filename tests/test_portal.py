@@ -1,0 +1,441 @@
+"""The KOL portal (issue 13, first slice): invitation, the KOL's actions, and what a KOL sees.
+
+A KOL's portal login sees only their own KOL; the actions go through the proposal workflow and
+the partnership's rules as the desk does, and the operator sees them on the timeline."""
+
+import frappe
+import pytest
+from frappe.utils import nowdate
+from frappe.utils.password import update_password
+
+from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+from kol_crm.permissions import PORTAL
+from kol_crm.portal import actions, invite, views
+from tests import factories as f
+from tests import test_email
+from tests.api import ApiSession
+
+email_account = test_email.email_account  # the fixture: the welcome email needs an outgoing account
+
+
+def sent_proposal(kol: str):
+	proposal = f.make_proposal(kol)
+	f.set_state(proposal, "Sent")
+	return proposal
+
+
+def partnership_of(kol: str):
+	proposal = f.make_proposal(kol)
+	f.accept_proposal(proposal)
+	return make_partnership(proposal.name).insert()
+
+
+def ensure_rule() -> str:
+	name = "Portal test rule"
+	if not frappe.db.exists("KOL Rule", name):
+		frappe.get_doc(
+			{"doctype": "KOL Rule", "rule_title": name, "description": "Report problems to your operator."}
+		).insert()
+	return name
+
+
+@pytest.fixture
+def portal_kol():
+	"""Operator A's KOL with the shared portal login linked (rolled back after the test)."""
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	f.link_portal_user(kol.name)
+	return kol
+
+
+# ------------------------------------------------------------------ invitation
+
+
+def test_operator_invites_their_kol_as_a_website_user_with_a_welcome_email(email_account):
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(f.OPERATOR_A)
+	result = invite.invite_to_portal(kol.name)
+	frappe.set_user("Administrator")
+	assert result["created"] is True
+	user = frappe.get_doc("User", kol.email)
+	assert result["user"] == user.name
+	assert user.user_type == "Website User"
+	assert {r.role for r in user.roles} == {PORTAL}
+	assert frappe.db.get_value("KOL", kol.name, "portal_user") == user.name
+	queued = frappe.get_all(
+		"Email Queue Recipient", filters={"recipient": kol.email}, fields=["parent"], pluck="parent"
+	)
+	assert len(queued) == 1
+	assert "update-password" in frappe.db.get_value("Email Queue", queued[0], "message")
+	comments = frappe.get_all(
+		"Comment", filters={"reference_doctype": "KOL", "reference_name": kol.name}, pluck="content"
+	)
+	assert any("Invited to the KOL portal" in c for c in comments)
+	assert not any(kol.email in c for c in comments)  # analysts read the timeline
+
+
+def test_invitation_is_idempotent(email_account):
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	invite.invite_to_portal(kol.name)
+	again = invite.invite_to_portal(kol.name)
+	assert again == {"user": kol.email, "created": False, "message": "This KOL already has a portal login."}
+	assert frappe.db.count("User", {"email": kol.email}) == 1
+	assert frappe.db.count("Email Queue Recipient", {"recipient": kol.email}) == 1
+
+
+def test_manager_may_invite_any_kol(email_account):
+	kol = f.make_kol(operator=f.OPERATOR_B)
+	frappe.set_user(f.MANAGER)
+	assert invite.invite_to_portal(kol.name)["created"] is True
+
+
+@pytest.mark.parametrize("user", [f.OPERATOR_B, f.ANALYST, f.PORTAL_USER])
+def test_only_a_manager_or_the_owning_operator_invites(user, email_account):
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.set_user(user)
+	with pytest.raises(frappe.PermissionError, match="Only a KOL Manager or the KOL's operator"):
+		invite.invite_to_portal(kol.name)
+	frappe.set_user("Administrator")
+	assert not frappe.db.exists("User", kol.email)
+	assert not frappe.db.get_value("KOL", kol.name, "portal_user")
+
+
+def test_an_assigned_operator_does_not_invite(email_account):
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	frappe.db.set_value("KOL", kol.name, "_assign", f'["{f.OPERATOR_B}"]')
+	frappe.set_user(f.OPERATOR_B)
+	with pytest.raises(frappe.PermissionError, match="Only a KOL Manager"):
+		invite.invite_to_portal(kol.name)
+
+
+def test_invitation_refused_without_email():
+	kol = f.make_kol(email=None)
+	with pytest.raises(frappe.ValidationError, match="Add the KOL's email before inviting"):
+		invite.invite_to_portal(kol.name)
+
+
+def test_invitation_refused_for_an_invalid_stored_email():
+	kol = f.make_kol()
+	frappe.db.set_value("KOL", kol.name, "email", "not-an-address")
+	with pytest.raises(frappe.ValidationError, match="not a valid email address"):
+		invite.invite_to_portal(kol.name)
+
+
+def test_invitation_refused_for_do_not_contact():
+	kol = f.make_kol(do_not_contact=1, do_not_contact_reason="Asked us to stop")
+	with pytest.raises(frappe.ValidationError, match="must not be contacted"):
+		invite.invite_to_portal(kol.name)
+	assert not frappe.db.exists("User", kol.email)
+
+
+def test_invitation_refused_when_the_email_is_a_desk_users_account(email_account):
+	kol = f.make_kol()
+	frappe.db.set_value("KOL", kol.name, "email", f.OPERATOR_B)
+	with pytest.raises(frappe.ValidationError, match="already belongs to a user account"):
+		invite.invite_to_portal(kol.name)
+	assert frappe.db.get_value("User", f.OPERATOR_B, "user_type") == "System User"
+	assert not frappe.db.get_value("KOL", kol.name, "portal_user")
+
+
+def test_invitation_refused_when_the_email_is_another_kols_login(email_account):
+	first = f.make_kol()
+	invite.invite_to_portal(first.name)
+	second = f.make_kol()
+	frappe.db.set_value("KOL", second.name, "email", first.email)
+	with pytest.raises(frappe.ValidationError, match="portal login of another KOL"):
+		invite.invite_to_portal(second.name)
+
+
+def test_portal_user_field_takes_only_a_portal_login_of_no_other_kol(portal_kol):
+	kol = f.make_kol()
+	kol.portal_user = f.OPERATOR_B
+	with pytest.raises(frappe.ValidationError, match="must be a website user"):
+		kol.save()
+	kol.reload()
+	kol.portal_user = f.PORTAL_USER
+	with pytest.raises(frappe.ValidationError, match="already the portal login of another KOL"):
+		kol.save()
+
+
+# ------------------------------------------------------------------ the KOL's actions
+
+
+def test_kol_accepts_a_sent_proposal_through_the_workflow(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	frappe.set_user(f.PORTAL_USER)
+	assert actions.accept_proposal(proposal.name) == {"workflow_state": "Accepted"}
+	frappe.set_user("Administrator")
+	proposal.reload()
+	assert (proposal.workflow_state, proposal.outcome, str(proposal.outcome_on)) == (
+		"Accepted",
+		"Accepted",
+		nowdate(),
+	)
+	comments = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "KOL Proposal", "reference_name": proposal.name},
+		pluck="content",
+	)
+	assert "The KOL accepted this proposal on the portal." in comments
+	assert frappe.db.exists("Version", {"ref_doctype": "KOL Proposal", "docname": proposal.name})
+
+
+def test_kol_counters_with_a_message_as_a_negotiation_round(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	frappe.set_user(f.PORTAL_USER)
+	result = actions.counter_proposal(proposal.name, "Two videos, not three; 4000 please.", 4000)
+	assert result == {"workflow_state": "Countered", "rounds": 1}
+	# a second message while the operator hasn't answered: another round, same state
+	assert actions.counter_proposal(proposal.name, "Also a banner.")["rounds"] == 2
+	with pytest.raises(frappe.ValidationError, match="with your operator; you can accept once they reply"):
+		actions.accept_proposal(proposal.name)
+	frappe.set_user("Administrator")
+	proposal.reload()
+	assert proposal.workflow_state == "Countered"
+	rounds = [(r.party, r.channel, r.offer, r.budget) for r in proposal.negotiation_rounds]
+	assert rounds == [
+		("KOL", "Portal", "Two videos, not three; 4000 please.", 4000),
+		("KOL", "Portal", "Also a banner.", 0),
+	]
+	comments = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "KOL Proposal", "reference_name": proposal.name},
+		pluck="content",
+	)
+	assert "The KOL countered on the portal: Two videos, not three; 4000 please." in comments
+
+
+def test_counter_needs_a_message_and_a_positive_amount(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	frappe.set_user(f.PORTAL_USER)
+	with pytest.raises(frappe.ValidationError, match="Write your counter-offer"):
+		actions.counter_proposal(proposal.name, "   ")
+	with pytest.raises(frappe.ValidationError, match="can't be negative"):
+		actions.counter_proposal(proposal.name, "Less", -5)
+
+
+def test_kol_cannot_answer_a_closed_proposal(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	f.set_state(proposal, "Rejected")
+	frappe.set_user(f.PORTAL_USER)
+	with pytest.raises(frappe.ValidationError, match="can't be answered any more"):
+		actions.counter_proposal(proposal.name, "Please reconsider")
+
+
+@pytest.mark.parametrize("state", ["Draft", "Pending Approval", "Approved", "Withdrawn"])
+def test_kol_never_sees_a_proposal_that_was_not_sent(portal_kol, state):
+	proposal = f.make_proposal(portal_kol.name)
+	f.set_state(proposal, state)
+	frappe.set_user(f.PORTAL_USER)
+	assert proposal.name not in [p.name for p in views.proposals()]
+	with pytest.raises(frappe.PermissionError, match="not available to you"):
+		views.proposal(proposal.name)
+	with pytest.raises(frappe.PermissionError, match="not available to you"):
+		actions.accept_proposal(proposal.name)
+
+
+def test_kol_acknowledges_the_rules_of_a_partnership(portal_kol):
+	rule = ensure_rule()
+	partnership = partnership_of(portal_kol.name)
+	frappe.set_user(f.PORTAL_USER)
+	before = views.partnership(partnership.name)
+	assert before.can_acknowledge and rule in [r["rule"] for r in before.rules]
+	assert actions.acknowledge_rules(partnership.name) == {"rules_acknowledged_on": nowdate()}
+	assert actions.acknowledge_rules(partnership.name) == {"rules_acknowledged_on": nowdate()}
+	frappe.set_user("Administrator")
+	partnership.reload()
+	assert partnership.rules_acknowledged == 1
+	assert str(partnership.rules_acknowledged_on) == nowdate()
+	acknowledged = {r.rule: str(r.acknowledged_on) for r in partnership.acknowledged_rules}
+	assert acknowledged[rule] == nowdate()
+	assert len(acknowledged) == frappe.db.count("KOL Rule", {"disabled": 0})
+
+
+def test_kol_edits_soft_facts_and_the_operator_sees_the_change(portal_kol):
+	portal_kol.reload()
+	portal_kol.append(
+		"occasions", {"occasion": "Birthday", "occasion_date": "2026-03-04", "note": "Send a cake (internal)"}
+	)
+	portal_kol.save()
+	kept = portal_kol.occasions[0].name
+	frappe.set_user(f.PORTAL_USER)
+	assert "note" not in views.profile().occasions[0]
+	result = actions.update_profile(
+		preferences="Weekend shoots only",
+		wants_traffic=1,
+		occasions=frappe.as_json(
+			[
+				{"name": kept, "occasion": "Birthday", "occasion_date": "2026-03-05", "repeats_yearly": 1},
+				{"occasion": "Channel anniversary", "occasion_date": "2026-09-01"},
+			]
+		),
+	)
+	assert result == {"changed": ["Preferences & Demands", "Wants Traffic", "Occasions"]} or set(
+		result["changed"]
+	) >= {"Occasions"}
+	frappe.set_user("Administrator")
+	kol = frappe.get_doc("KOL", portal_kol.name)
+	assert kol.preferences == "Weekend shoots only"
+	assert kol.wants_traffic == 1
+	assert [(o.occasion, str(o.occasion_date), o.repeats_yearly, o.note) for o in kol.occasions] == [
+		("Birthday", "2026-03-05", 1, "Send a cake (internal)"),
+		("Channel anniversary", "2026-09-01", 0, None),
+	]
+	assert frappe.db.exists("Version", {"ref_doctype": "KOL", "docname": kol.name, "owner": f.PORTAL_USER})
+	comments = frappe.get_all(
+		"Comment", filters={"reference_doctype": "KOL", "reference_name": kol.name}, pluck="content"
+	)
+	assert any(c.startswith("The KOL updated on the portal:") for c in comments)
+
+
+def test_soft_facts_need_an_occasion_and_a_date(portal_kol):
+	frappe.set_user(f.PORTAL_USER)
+	with pytest.raises(frappe.ValidationError, match="Occasion 1: give what it is and its date"):
+		actions.update_profile(occasions=[{"occasion": "Birthday"}])
+
+
+# ------------------------------------------------------------------ only their own
+
+
+def test_kol_never_reaches_another_kols_records(portal_kol):
+	other = f.make_kol(operator=f.OPERATOR_B)
+	proposal = sent_proposal(other.name)
+	partnership = partnership_of(other.name)
+	frappe.set_user(f.PORTAL_USER)
+	assert views.proposals() == [] and views.partnerships() == []
+	for call in (
+		lambda: views.proposal(proposal.name),
+		lambda: actions.accept_proposal(proposal.name),
+		lambda: actions.counter_proposal(proposal.name, "mine now"),
+		lambda: views.partnership(partnership.name),
+		lambda: actions.acknowledge_rules(partnership.name),
+	):
+		with pytest.raises(frappe.PermissionError, match="not available to you"):
+			call()
+	assert not frappe.has_permission("KOL Proposal", "read", proposal.name)
+	assert not frappe.has_permission("KOL", "read", other.name)
+	assert frappe.db.get_value("KOL Proposal", proposal.name, "workflow_state") == "Sent"
+
+
+def test_desk_users_and_unlinked_logins_have_no_portal(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	for user in (f.OPERATOR_A, f.MANAGER):
+		frappe.set_user(user)
+		with pytest.raises(frappe.PermissionError, match="not available to you"):
+			actions.accept_proposal(proposal.name)
+	frappe.set_user("Administrator")
+	frappe.db.set_value("KOL", portal_kol.name, "portal_user", None)  # the operator ends the access
+	frappe.set_user(f.PORTAL_USER)
+	with pytest.raises(frappe.PermissionError, match="not available to you"):
+		views.profile()
+
+
+def test_portal_row_rules_name_only_the_kols_own_rows(portal_kol):
+	from kol_crm import permissions
+
+	condition = permissions.linked_query_conditions(f.PORTAL_USER, "KOL Interaction")
+	assert condition == "1=0"
+	assert portal_kol.name in permissions.kol_query_conditions(f.PORTAL_USER)
+	assert "'Sent'" in permissions.linked_query_conditions(f.PORTAL_USER, "KOL Proposal")
+
+
+# ------------------------------------------------------------------ over HTTP
+
+
+@pytest.fixture
+def committed():
+	"""The portal user's KOL with a sent proposal, and operator B's KOL with its own (committed
+	for the HTTP requests, deleted afterwards)."""
+	update_password(f.PORTAL_USER, f.PASSWORD)
+	mine = f.make_kol(operator=f.OPERATOR_A)
+	f.link_portal_user(mine.name)
+	other = f.make_kol(operator=f.OPERATOR_B, kol_name=f"Other {f.unique()}")
+	records = {
+		"mine": mine.name,
+		"other": other.name,
+		"my_proposal": sent_proposal(mine.name).name,
+		"other_proposal": sent_proposal(other.name).name,
+		"other_partnership": partnership_of(other.name).name,
+	}
+	records["other_title"] = frappe.db.get_value("KOL Proposal", records["other_proposal"], "title")
+	records["other_kol_name"] = other.kol_name
+	frappe.db.commit()
+	yield records
+	frappe.db.rollback()
+	for doctype in ("KOL Partnership", "KOL Proposal"):
+		for name in frappe.get_all(doctype, filters={"kol": ("in", [mine.name, other.name])}, pluck="name"):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for kol in (mine.name, other.name):
+		frappe.delete_doc("KOL", kol, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def test_http_kol_sees_and_accepts_their_own_proposal(committed):
+	s = ApiSession(f.PORTAL_USER, f.PASSWORD)
+	page = s.get("/kol")
+	assert page.status_code == 200
+	assert committed["mine"] in page.get_data(as_text=True) or "My KOL profile" in page.get_data(as_text=True)
+	detail = s.get(f"/kol/proposals/{committed['my_proposal']}")
+	assert detail.status_code == 200
+	assert "Accept this proposal" in detail.get_data(as_text=True)
+	answer = s.post(
+		"/api/method/kol_crm.portal.actions.accept_proposal", data={"name": committed["my_proposal"]}
+	)
+	assert answer.status_code == 200, answer.get_data(as_text=True)
+	frappe.db.rollback()
+	assert frappe.db.get_value("KOL Proposal", committed["my_proposal"], "workflow_state") == "Accepted"
+
+
+def test_http_kol_cannot_read_list_or_act_on_another_kols_records(committed):
+	s = ApiSession(f.PORTAL_USER, f.PASSWORD)
+	secret = committed["other_title"]
+	responses = [
+		s.get(f"/kol/proposals/{committed['other_proposal']}"),
+		s.get(f"/kol/partnerships/{committed['other_partnership']}"),
+		s.get("/api/resource/KOL Proposal", query_string={"fields": '["*"]'}),
+		s.get(f"/api/resource/KOL Proposal/{committed['other_proposal']}"),
+		s.get(f"/api/resource/KOL/{committed['mine']}"),
+		s.post(
+			"/api/method/frappe.client.get_list",
+			data={"doctype": "KOL Proposal", "fields": '["*"]'},
+		),
+		s.post(
+			"/api/method/kol_crm.portal.actions.accept_proposal", data={"name": committed["other_proposal"]}
+		),
+		s.post(
+			"/api/method/kol_crm.portal.actions.counter_proposal",
+			data={"name": committed["other_proposal"], "message": "mine"},
+		),
+		s.post(
+			"/api/method/kol_crm.portal.actions.acknowledge_rules",
+			data={"name": committed["other_partnership"]},
+		),
+	]
+	for response in responses:
+		body = response.get_data(as_text=True)
+		assert response.status_code in (403, 404), (response.status_code, body[:300])
+		# (the proposal's name is in the refusal only as the path that was asked for)
+		assert secret not in body and committed["other_kol_name"] not in body
+	frappe.db.rollback()
+	assert frappe.db.get_value("KOL Proposal", committed["other_proposal"], "workflow_state") == "Sent"
+	assert not frappe.db.get_value("KOL Partnership", committed["other_partnership"], "rules_acknowledged")
+
+
+def test_http_kol_has_no_desk(committed):
+	s = ApiSession(f.PORTAL_USER, f.PASSWORD)
+	desk = s.get("/app/kol")
+	assert desk.status_code in (302, 403), desk.status_code
+	if desk.status_code == 302:
+		assert "/app" not in desk.headers["Location"]
+
+
+def test_http_guest_is_sent_to_login_and_refused(committed):
+	guest = ApiSession()
+	page = guest.get("/kol")
+	assert page.status_code == 302
+	assert page.headers["Location"].startswith("/login?redirect-to=%2Fkol")
+	answer = guest.post(
+		"/api/method/kol_crm.portal.actions.accept_proposal", data={"name": committed["my_proposal"]}
+	)
+	assert answer.status_code == 403
+	frappe.db.rollback()
+	assert frappe.db.get_value("KOL Proposal", committed["my_proposal"], "workflow_state") == "Sent"
