@@ -23,7 +23,9 @@ ensure_browser_tools() {
 ensure_bench
 ensure_browser_tools
 # the local SMTP and IMAP servers of the email end-to-end tests (scripts/mail.sh; kept running)
+KOL_MAIL_READY=1
 if ! ensure_mail; then
+	KOL_MAIL_READY=0
 	[ -n "${CI:-}" ] && die "the local mail servers did not start (see above)"
 	log "the local mail servers did not start: the email end-to-end tests will be skipped"
 fi
@@ -55,6 +57,7 @@ cd "$KOL_BENCH_DIR/sites"
 status=0
 as_user env CI="${CI:-}" KOL_TEST_SITE="$KOL_TEST_SITE" KOL_ARTIFACTS_DIR="$artifacts" \
 	KOL_MAIL_DIR="$(mail_dir)" KOL_MAIL_SMTP_PORT="$KOL_MAIL_SMTP_PORT" KOL_MAIL_IMAP_PORT="$KOL_MAIL_IMAP_PORT" \
+	KOL_MAIL_READY="$KOL_MAIL_READY" \
 	"$KOL_BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "${targets[@]}" "${args[@]}" || status=$?
 
 rm -rf "$KOL_APP_SRC/test-artifacts"
