@@ -29,6 +29,8 @@ import frappe
 from frappe import _
 from frappe.model import get_permitted_fields, no_value_fields
 
+from kol_crm.utils.docs import field_changed
+
 MANAGER = "KOL Manager"
 OPERATOR = "KOL Operator"
 ANALYST = "KOL Analyst"
@@ -467,6 +469,23 @@ def has_communication_permission(doc, ptype: str | None = None, user: str | None
 	if not may_read_personal_fields(user):
 		return False
 	return None
+
+
+def validate_manager_override(
+	doc, flag: str, reason: str, by: str, refused: str, reason_required: str
+) -> None:
+	"""An override (``flag`` with its ``reason``) is a KOL Manager's, recorded with who set it
+	(``by``): a change of either by anyone else is refused with ``refused``, a flag without a
+	reason with ``reason_required`` (both translated by the caller)."""
+	if field_changed(doc, flag, reason):
+		if not is_manager():
+			frappe.throw(refused, frappe.PermissionError)
+		if doc.get(flag):
+			doc.set(by, frappe.session.user)
+	if doc.get(flag) and not (doc.get(reason) or "").strip():
+		frappe.throw(reason_required, title=_("Invalid value"))
+	if not doc.get(flag):
+		doc.set(by, None)
 
 
 def may_merge_kols(source: str, target: str, user: str | None = None) -> bool:

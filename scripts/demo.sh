@@ -57,8 +57,6 @@ print_logins() {
 	} >&2
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # Python literal for `bench execute --kwargs` (it evaluates the string as Python).
 demo_kwargs() {
 	as_user "$KOL_BENCH_DIR/env/bin/python" -c \
@@ -85,7 +83,7 @@ if [ "$serve" = 0 ]; then
 	exit 0
 fi
 
-port_in_use "$KOL_DEMO_PORT" && die "port $KOL_DEMO_PORT is in use; stop what listens there or set KOL_DEMO_PORT"
+tcp_open 127.0.0.1 "$KOL_DEMO_PORT" && die "port $KOL_DEMO_PORT is in use; stop what listens there or set KOL_DEMO_PORT"
 
 # Each background job gets its own process group, so stopping the demo stops all of it
 # (bench -> runuser -> frappe and the web server's reloader child).

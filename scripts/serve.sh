@@ -60,8 +60,6 @@ pid_of() {
 	echo "$pid"
 }
 
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 wait_for_web() {
 	local deadline=$((SECONDS + 60))
 	until as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
@@ -78,7 +76,7 @@ start() {
 		die "no site $KOL_SERVE_SITE in $KOL_BENCH_DIR: run scripts/demo.sh --no-serve first (or set KOL_SERVE_SITE)"
 	ensure_services
 	as_user mkdir -p "$RUN_DIR" "$LOG_DIR"
-	if ! pid_of web >/dev/null && port_answers "$KOL_SERVE_PORT"; then
+	if ! pid_of web >/dev/null && tcp_open 127.0.0.1 "$KOL_SERVE_PORT"; then
 		die "port $KOL_SERVE_PORT is in use by something else; stop it or set KOL_SERVE_PORT"
 	fi
 	bench_cmd --site "$KOL_SERVE_SITE" enable-scheduler >/dev/null

@@ -270,7 +270,6 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 	if src.get("portal_user") and not tgt.get("portal_user"):
 		tgt.portal_user = src.portal_user  # the duplicate's portal login now opens the kept KOL
 	added = combine_children(src, tgt)
-	tgt.flags.merged_from = source
 	tgt.save()
 
 	tgt.add_comment("Info", audit_text(src, tgt, plan, take, moved, added))

@@ -12,8 +12,7 @@ import re
 import frappe
 from frappe import _
 
-from kol_crm.permissions import is_manager
-from kol_crm.utils.docs import field_changed
+from kol_crm.permissions import validate_manager_override
 from kol_crm.utils.settings import get_settings
 
 
@@ -63,14 +62,11 @@ def apply_screening(doc, s=None) -> None:
 
 def validate_override(doc) -> None:
 	"""Only a KOL Manager overrides a conflict, and only with a reason."""
-	if field_changed(doc, "conflict_override", "conflict_override_reason"):
-		if not is_manager():
-			frappe.throw(_("Only a KOL Manager can override a conflict of interest."), frappe.PermissionError)
-		if doc.conflict_override:
-			doc.conflict_override_by = frappe.session.user
-	if doc.conflict_override and not (doc.conflict_override_reason or "").strip():
-		frappe.throw(
-			_("Override Reason is required to override a conflict of interest."), title=_("Invalid value")
-		)
-	if not doc.conflict_override:
-		doc.conflict_override_by = None
+	validate_manager_override(
+		doc,
+		"conflict_override",
+		"conflict_override_reason",
+		"conflict_override_by",
+		refused=_("Only a KOL Manager can override a conflict of interest."),
+		reason_required=_("Override Reason is required to override a conflict of interest."),
+	)

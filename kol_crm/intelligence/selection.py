@@ -10,8 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from kol_crm.permissions import is_manager
-from kol_crm.utils.docs import field_changed
+from kol_crm.permissions import validate_manager_override
 from kol_crm.utils.settings import get_settings
 
 # the states a KOL is chosen into: external Shortlisted, internal Cultivating, and Active
@@ -37,12 +36,11 @@ def fit_gate_reason(doc, to_state: str, s=None) -> str | None:
 
 def validate_fit_override(doc) -> None:
 	"""Only a KOL Manager overrides the fit gate, and only with a reason."""
-	if field_changed(doc, "fit_override", "fit_override_reason"):
-		if not is_manager():
-			frappe.throw(_("Only a KOL Manager can record a Fit Override."), frappe.PermissionError)
-		if doc.fit_override:
-			doc.fit_override_by = frappe.session.user
-	if doc.fit_override and not (doc.fit_override_reason or "").strip():
-		frappe.throw(_("Fit Override Reason is required to record a Fit Override."), title=_("Invalid value"))
-	if not doc.fit_override:
-		doc.fit_override_by = None
+	validate_manager_override(
+		doc,
+		"fit_override",
+		"fit_override_reason",
+		"fit_override_by",
+		refused=_("Only a KOL Manager can record a Fit Override."),
+		reason_required=_("Fit Override Reason is required to record a Fit Override."),
+	)
