@@ -184,14 +184,62 @@ ensure_app() {
 	fi
 }
 
+# site_db_address SITE: "host port db_name" of the site's database (its own config, else the
+# bench's common one, else Frappe's defaults)
+site_db_address() {
+	"$KOL_BENCH_DIR/env/bin/python" - "$KOL_BENCH_DIR/sites" "$1" <<-'PY'
+		import json, os, sys
+		sites, site = sys.argv[1:]
+		def load(path):
+		    try:
+		        with open(path) as f:
+		            return json.load(f)
+		    except (OSError, ValueError):
+		        return {}
+		conf = {**load(os.path.join(sites, "common_site_config.json")), **load(os.path.join(sites, site, "site_config.json"))}
+		print(conf.get("db_host") or "127.0.0.1", conf.get("db_port") or 3306, conf.get("db_name") or "-")
+	PY
+}
+
+# site_db_lost SITE: true when the site's database can't be there any more: its own server (set in
+# its config, other than the current one) no longer answers, or the current server has no such
+# database (e.g. the machine's MariaDB was down, so the scripts run a private one now).
+site_db_lost() {
+	local host port name
+	read -r host port name <<<"$(site_db_address "$1")"
+	if [ "$host:$port" != "$KOL_DB_HOST:$KOL_DB_PORT" ]; then
+		! tcp_open "$host" "$port"
+	else  # a failing query is not proof: only an answer without the database is
+		local found
+		found="$(db_query "SHOW DATABASES LIKE '$name'" 2>/dev/null)" || return 1
+		[ -z "$found" ]
+	fi
+}
+
+# retire_site SITE: moves the site's folder to the bench's archived_sites (as `bench drop-site`
+# does); its database, wherever it is, is left alone
+retire_site() {
+	local site="$1" host port name to
+	read -r host port name <<<"$(site_db_address "$site")"
+	to="$KOL_BENCH_DIR/archived_sites/$site-$(date +%Y%m%d-%H%M%S)"
+	log "$site's database ($name on $host:$port) is not reachable: moving the site to $to and making it again on $KOL_DB_HOST:$KOL_DB_PORT"
+	as_user mkdir -p "$KOL_BENCH_DIR/archived_sites"
+	as_user mv "$KOL_BENCH_DIR/sites/$site" "$to"
+}
+
 # ensure_site SITE: the site exists, has kol_crm installed and is migrated.
 ensure_site() {
-	local site="$1"
+	local site="$1" db_args=()
+	if [ -f "$KOL_BENCH_DIR/sites/$site/site_config.json" ] && site_db_lost "$site"; then
+		retire_site "$site"
+		# a new database name: the old one may still be on this server
+		db_args=(--db-name "_$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')")
+	fi
 	if [ ! -f "$KOL_BENCH_DIR/sites/$site/site_config.json" ]; then
 		log "creating site $site"
 		printf '%s\n' "$KOL_DB_ROOT_PASSWORD" | bench_cmd new-site "$site" \
 			--db-root-username "$KOL_DB_ROOT_USER" --db-root-password "$KOL_DB_ROOT_PASSWORD" \
-			--admin-password "$KOL_ADMIN_PASSWORD" --db-host "$KOL_DB_HOST" --db-port "$KOL_DB_PORT"
+			--admin-password "$KOL_ADMIN_PASSWORD" --db-host "$KOL_DB_HOST" --db-port "$KOL_DB_PORT" "${db_args[@]}"
 	fi
 	bench_cmd --site "$site" clear-cache
 	if bench_cmd --site "$site" list-apps 2>/dev/null | grep -q '^kol_crm'; then

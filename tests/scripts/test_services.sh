@@ -131,6 +131,34 @@ out="$(run bash -c 'source scripts/lib.sh; ensure_services' 2>&1)" || true
 check "test_second_run_reuses_services" same "$pids" "$(db_pid) $(redis_pid)"
 check "test_second_run_says_reusing" bash -c 'grep -q "reusing the private MariaDB" <<<"$0" && ! grep -q starting <<<"$0"' "$out"
 
+# 2b. a site whose database went away (CI once found the machine's MariaDB down, so the scripts ran
+# their own, with the test site still pointing at the machine's): it is archived and made again
+fake_site() { # name db_name [port]
+	as_user mkdir -p "$bench/sites/$1"
+	printf '{"db_name": "%s"%s}\n' "$2" "${3:+, \"db_host\": \"127.0.0.1\", \"db_port\": $3}" |
+		as_user tee "$bench/sites/$1/site_config.json" >/dev/null
+}
+lost() { run bash -c 'source scripts/lib.sh; ensure_services >/dev/null 2>&1; site_db_lost "$0"' "$1"; }
+fake_site gone-server.localhost _gone "$NOBODY_DB_PORT"
+fake_site gone-db.localhost _no_such_database
+check "test_site_on_a_silent_server_is_lost" lost gone-server.localhost
+check "test_site_without_its_database_is_lost" lost gone-db.localhost
+check "test_site_with_its_database_is_kept" not lost "$SITE"
+run bash -c 'source scripts/lib.sh; ensure_services >/dev/null 2>&1; retire_site "$0"' gone-db.localhost >/dev/null 2>&1
+check "test_retired_site_is_archived_not_deleted" bash -c '! [ -e "$0/sites/gone-db.localhost" ] &&
+	grep -q _no_such_database "$0"/archived_sites/gone-db.localhost-*/site_config.json' "$bench"
+as_user rm -rf "$bench/sites/gone-server.localhost"
+# end to end: the real site now points at a server that doesn't answer -> ensure_site rebuilds it
+site_conf="$bench/sites/$SITE/site_config.json"
+as_user "$bench/env/bin/python" -c 'import json,sys; p=sys.argv[1]; c=json.load(open(p)); c["db_port"]=int(sys.argv[2]); json.dump(c, open(p, "w"))' \
+	"$site_conf" "$NOBODY_DB_PORT"
+t=$(date +%s)
+run bash -c 'source scripts/lib.sh; ensure_bench; ensure_site "$0"' "$SITE" >"$work/rebuild.log" 2>&1 || cat "$work/rebuild.log"
+echo "  rebuild of a lost site: $(seconds "$t") s"
+check "test_lost_site_is_rebuilt_on_the_current_server" same '"KOL CRM"' \
+	"$(cd "$bench" && as_user bench --site "$SITE" execute frappe.db.get_value --args '["DocType", "KOL", "module"]' 2>&1 | tail -n3)"
+check "test_lost_site_rebuild_says_why" grep -q "is not reachable: moving the site to" "$work/rebuild.log"
+
 # 3. the one-line messages
 check "test_message_wrong_port" same \
 	"nothing answers at 127.0.0.1:3327: start MariaDB there, or set KOL_DB_HOST/KOL_DB_PORT to where it runs (unset them to let the scripts run their own)" \
