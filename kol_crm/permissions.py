@@ -10,8 +10,8 @@ Roles:
 - KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
-  reminders, violations, sequence enrollments and sends, applications, and the child rows of
-  all of these. Candidate imports: only their own.
+  reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
+  and the child rows of all of these. Candidate imports: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document
@@ -51,6 +51,7 @@ LINKED_DOCTYPES = (
 	"KOL Sequence Enrollment",
 	"KOL Sequence Send",
 	"KOL Application",
+	"KOL Rule Acknowledgement",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)

@@ -5,6 +5,7 @@ import frappe
 from kol_crm.setup.boards import ensure_boards, remove_boards
 from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
 from kol_crm.setup.records import sync_records
+from kol_crm.setup.rules import ensure_default_rules
 from kol_crm.utils.settings import PURPOSES
 from kol_crm.workflows import all_definitions
 
@@ -14,6 +15,7 @@ def after_install() -> None:
 	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
+	ensure_default_rules()
 
 
 def after_migrate() -> None:
@@ -22,6 +24,7 @@ def after_migrate() -> None:
 	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
+	ensure_default_rules()
 
 
 def ensure_settings() -> None:
