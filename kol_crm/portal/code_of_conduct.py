@@ -126,7 +126,7 @@ def page_context(token: str | None) -> dict:
 		frappe.clear_last_message()
 		return {"error": str(e)}
 	return {
-		"token": token,
+		"link_token": token,
 		"kol_name": frappe.db.get_value("KOL", link.kol, "display_name")
 		or frappe.db.get_value("KOL", link.kol, "kol_name"),
 		"rules": [rules.translated(r) for r in rules.enabled_rules()],
