@@ -20,9 +20,10 @@ from kol_crm.portal import actions
 from kol_crm.portal import code_of_conduct as coc
 from kol_crm.setup.rules import DEFAULT_RULES, ensure_default_rules
 from tests import factories as f
+from tests import test_email
 from tests.api import ApiSession
-from tests.test_email import email_account  # a fixture
 
+email_account = test_email.email_account  # the fixture
 ACK = "KOL Rule Acknowledgement"
 METHOD = "/api/method/kol_crm.portal.code_of_conduct.acknowledge"
 
@@ -290,7 +291,7 @@ def test_a_desk_user_has_no_portal_acknowledgement():
 # ------------------------------------------------------------------ Send Code of Conduct
 
 
-def test_send_code_of_conduct_emails_the_rules_and_a_signed_link(email_account):  # noqa: F811
+def test_send_code_of_conduct_emails_the_rules_and_a_signed_link(email_account):
 	kol = f.make_kol(acknowledge_rules=False, operator=f.OPERATOR_A)
 	frappe.set_user(f.OPERATOR_A)
 	result = coc.send_code_of_conduct(kol.name)
@@ -307,7 +308,7 @@ def test_send_code_of_conduct_emails_the_rules_and_a_signed_link(email_account):
 	assert link.expires > add_days(now_datetime(), coc.LINK_DAYS - 1)
 
 
-def test_only_who_may_edit_the_kol_sends_its_code_of_conduct(email_account):  # noqa: F811
+def test_only_who_may_edit_the_kol_sends_its_code_of_conduct(email_account):
 	kol = f.make_kol(operator=f.OPERATOR_A)
 	for user in (f.OPERATOR_B, f.ANALYST):
 		frappe.set_user(user)
@@ -315,7 +316,7 @@ def test_only_who_may_edit_the_kol_sends_its_code_of_conduct(email_account):  # 
 			coc.send_code_of_conduct(kol.name)
 
 
-def test_no_code_of_conduct_to_a_kol_who_must_not_be_contacted(email_account):  # noqa: F811
+def test_no_code_of_conduct_to_a_kol_who_must_not_be_contacted(email_account):
 	kol = f.make_kol(do_not_contact=1, do_not_contact_reason="Asked us to stop")
 	with pytest.raises(frappe.ValidationError, match="can't be emailed to this KOL"):
 		coc.send_code_of_conduct(kol.name)
