@@ -419,3 +419,13 @@ def test_http_the_guest_endpoint_is_rate_limited_per_client_address(committed):
 	assert _acknowledgements(committed.kol) == []
 	# another address is counted on its own
 	assert _post(_guest(), coc.make_token(committed.kol, committed.version))[0] == 200
+
+
+def test_with_no_enabled_rule_there_is_nothing_to_acknowledge():
+	frappe.db.set_value("KOL Rule", {"disabled": 0}, "disabled", 1)
+	assert rules.current_version() is None
+	kol = _internal_kol_in_cultivation(acknowledge_rules=False)
+	assert rules.record_by_kol(kol.name, rules.PORTAL)["new"] is False
+	assert apply_workflow(frappe.get_doc("KOL", kol.name), "Activate").workflow_state == "Active"
+	with pytest.raises(frappe.ValidationError, match="no enabled rules to acknowledge"):
+		frappe.get_doc({"doctype": ACK, "kol": kol.name, "evidence": "Said yes"}).insert()

@@ -198,7 +198,9 @@ def record_by_kol(kol: str, method: str) -> dict:
 	already acknowledged them gets the recorded acknowledgement back. The caller checked that the
 	request is the KOL's (a verified token, or the portal user's own KOL)."""
 	version = current_version()
-	if version and has_acknowledged(kol, version):
+	if not version:
+		return {"acknowledged": True, "new": False, "rules_version": None}  # no rule to acknowledge
+	if has_acknowledged(kol, version):
 		latest = latest_acknowledgement(kol)
 		return {"acknowledged": True, "new": False, "rules_version": str(latest.rules_version)}
 	doc = frappe.get_doc({"doctype": "KOL Rule Acknowledgement", "kol": kol, "method": method})

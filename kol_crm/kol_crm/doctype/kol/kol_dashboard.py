@@ -9,6 +9,9 @@ def get_data():
 		"transactions": [
 			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
-			{"label": _("Tier and Conduct"), "items": ["KOL Tier Change", "KOL Violation"]},
+			{
+				"label": _("Tier and Conduct"),
+				"items": ["KOL Tier Change", "KOL Rule Acknowledgement", "KOL Violation"],
+			},
 		],
 	}
