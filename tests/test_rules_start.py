@@ -429,3 +429,18 @@ def test_with_no_enabled_rule_there_is_nothing_to_acknowledge():
 	assert apply_workflow(frappe.get_doc("KOL", kol.name), "Activate").workflow_state == "Active"
 	with pytest.raises(frappe.ValidationError, match="no enabled rules to acknowledge"):
 		frappe.get_doc({"doctype": ACK, "kol": kol.name, "evidence": "Said yes"}).insert()
+
+
+def test_a_rule_change_tells_the_manager_how_many_active_kols_must_acknowledge_again():
+	active = frappe.db.count("KOL", {"workflow_state": "Active"})
+	if not active:
+		f.set_state(f.make_kol(), "Active")
+		active = 1
+	frappe.local.message_log = []
+	rule = _rule()
+	messages = " ".join(str(m) for m in frappe.local.message_log)
+	assert f"all {active} Active KOLs must acknowledge them again" in messages
+	frappe.local.message_log = []
+	rule.default_severity = "Severe"
+	rule.save()
+	assert not any("Rules changed" in str(m) for m in frappe.local.message_log)

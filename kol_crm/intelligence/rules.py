@@ -60,6 +60,25 @@ def set_text_changed_on(rule) -> None:
 		rule.text_changed_on = now_datetime()
 
 
+def announce_change(rule) -> None:
+	"""KOL Rule.on_update: when the rules version moved, say how many KOLs must acknowledge again."""
+	before = rule.get_doc_before_save()
+	if rule.disabled or (
+		before and get_datetime(before.text_changed_on) == get_datetime(rule.text_changed_on)
+	):
+		return
+	kols = frappe.get_all("KOL", filters={"workflow_state": "Active"}, pluck="name")
+	if not kols:
+		return
+	frappe.msgprint(
+		_(
+			"The rules changed: all {0} Active KOLs must acknowledge them again before their next partnership. Send them the Code of Conduct from each KOL's form."
+		).format(len(kols)),
+		title=_("Rules changed"),
+		indicator="orange",
+	)
+
+
 def translated(rule: dict) -> dict:
 	"""A rule for the KOL: the shipped rules in the reader's language (an edited text as written)."""
 	return {"name": rule.name, "title": _(rule.rule_title), "text": _(rule.description)}

@@ -24,3 +24,6 @@ class KOLRule(Document):
 
 	def validate(self):
 		rules.set_text_changed_on(self)
+
+	def on_update(self):
+		rules.announce_change(self)
