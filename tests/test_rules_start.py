@@ -444,3 +444,26 @@ def test_a_rule_change_tells_the_manager_how_many_active_kols_must_acknowledge_a
 	rule.default_severity = "Severe"
 	rule.save()
 	assert not any("Rules changed" in str(m) for m in frappe.local.message_log)
+
+
+def test_send_code_of_conduct_in_bulk_skips_who_acknowledged_or_must_not_be_contacted(email_account):
+	from kol_crm.outreach import bulk
+
+	pending = f.make_kol(acknowledge_rules=False, operator=f.OPERATOR_A)
+	done = f.make_kol(operator=f.OPERATOR_A)
+	blocked = f.make_kol(
+		acknowledge_rules=False, operator=f.OPERATOR_A, do_not_contact=1, do_not_contact_reason="Asked us"
+	)
+	theirs = f.make_kol(acknowledge_rules=False, operator=f.OPERATOR_B)
+	frappe.set_user(f.OPERATOR_A)
+	summary = bulk.send_code_of_conduct([pending.name, done.name, blocked.name, theirs.name])
+	assert [e["kol"] for e in summary["done"]] == [pending.name]
+	assert {e["kol"]: e["message"] for e in summary["skipped"]} == {
+		done.name: "Has acknowledged the current rules",
+		blocked.name: "Do not contact: Asked us",
+	}
+	assert [e["kol"] for e in summary["failed"]] == [theirs.name]
+	frappe.set_user("Administrator")
+	sent = frappe.get_doc("Communication", summary["done"][0]["message"])
+	assert (sent.reference_name, "kol-code-of-conduct?token=" in sent.content) == (pending.name, True)
+	assert not frappe.db.exists("Communication", {"reference_doctype": "KOL", "reference_name": theirs.name})

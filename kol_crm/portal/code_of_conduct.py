@@ -149,6 +149,18 @@ def send_code_of_conduct(kol: str) -> dict:
 			_("The Code of Conduct can't be emailed to this KOL: {0}.").format(reason),
 			title=_("Cannot send email"),
 		)
+	communication, expires_on = send(doc)
+	return {
+		"communication": communication,
+		"message": _("The Code of Conduct was emailed to the KOL; the link is valid until {0}.").format(
+			expires_on
+		),
+	}
+
+
+def send(doc) -> tuple[str, str]:
+	"""Email the current rules with a signed link to the KOL ``doc`` (the caller checked that the
+	user may write it and that it may be contacted): (the Communication, when the link expires)."""
 	enabled = rules.enabled_rules()
 	version = rules.current_version(enabled)
 	if not version:
@@ -172,9 +184,4 @@ def send_code_of_conduct(kol: str) -> dict:
 		send_email=True,
 		email_template=template.name,
 	)
-	return {
-		"communication": result["name"],
-		"message": _("The Code of Conduct was emailed to the KOL; the link is valid until {0}.").format(
-			context["expires_on"]
-		),
-	}
+	return result["name"], context["expires_on"]
