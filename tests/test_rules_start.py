@@ -467,3 +467,25 @@ def test_send_code_of_conduct_in_bulk_skips_who_acknowledged_or_must_not_be_cont
 	sent = frappe.get_doc("Communication", summary["done"][0]["message"])
 	assert (sent.reference_name, "kol-code-of-conduct?token=" in sent.content) == (pending.name, True)
 	assert not frappe.db.exists("Communication", {"reference_doctype": "KOL", "reference_name": theirs.name})
+
+
+def test_rest_an_operator_records_an_acknowledgement_only_with_evidence_and_for_own_kols(committed):
+	frappe.db.set_value("KOL", committed.kol, "operator", f.OPERATOR_A)
+	frappe.db.set_value("KOL", committed.other, "operator", f.OPERATOR_B)
+	frappe.db.commit()
+	operator = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	url = "/api/resource/KOL Rule Acknowledgement"
+	refused = operator.post(url, json={"kol": committed.kol})
+	assert refused.status_code == 417 and "Evidence is required" in refused.get_data(as_text=True)
+	theirs = operator.post(url, json={"kol": committed.other, "evidence": "Said yes on a call"})
+	assert theirs.status_code == 403
+	claimed = operator.post(
+		url, json={"kol": committed.kol, "method": "Signed Link", "evidence": "Replied 'agreed' by email"}
+	)
+	assert claimed.status_code == 200, claimed.get_data(as_text=True)
+	assert ApiSession.json(claimed)["data"]["method"] == rules.OPERATOR
+	frappe.db.rollback()
+	assert [(a.method, a.recorded_by) for a in _acknowledgements(committed.kol)] == [
+		(rules.OPERATOR, f.OPERATOR_A)
+	]
+	assert _acknowledgements(committed.other) == []
