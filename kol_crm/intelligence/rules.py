@@ -63,17 +63,15 @@ def set_text_changed_on(rule) -> None:
 def announce_change(rule) -> None:
 	"""KOL Rule.on_update: when the rules version moved, say how many KOLs must acknowledge again."""
 	before = rule.get_doc_before_save()
-	if rule.disabled or (
-		before and get_datetime(before.text_changed_on) == get_datetime(rule.text_changed_on)
-	):
-		return
-	kols = frappe.get_all("KOL", filters={"workflow_state": "Active"}, pluck="name")
-	if not kols:
+	if rule.disabled or (before and before.text_changed_on == rule.text_changed_on):
+		return  # (set_text_changed_on keeps the stored value when the version doesn't move)
+	active = frappe.db.count("KOL", {"workflow_state": "Active"})
+	if not active:
 		return
 	frappe.msgprint(
 		_(
-			"The rules changed: all {0} Active KOLs must acknowledge them again before their next partnership. Send them the Code of Conduct from each KOL's form."
-		).format(len(kols)),
+			"The rules changed: all {0} Active KOLs must acknowledge them again before their next partnership. Send them the Code of Conduct: select them in the KOL list, then Actions, Send Code of Conduct."
+		).format(active),
 		title=_("Rules changed"),
 		indicator="orange",
 	)
