@@ -54,7 +54,10 @@ website_route_rules = [
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
 	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
-	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
+	"cron": {
+		"30 1 * * *": ["kol_crm.tasks.nightly_scores"],
+		"*/5 * * * *": ["kol_crm.tasks.resume_stalled_recompute"],
+	},
 }
 
 # One permission model (kol_crm/permissions.py): KOLs, the records that hang off a KOL,

@@ -16,7 +16,11 @@ def daily() -> None:
 
 
 def nightly_scores() -> None:
-	recompute.recompute_all()
+	recompute.enqueue_recompute()
+
+
+def resume_stalled_recompute() -> None:
+	recompute.resume_stalled()
 
 
 def send_sequence_steps() -> None:

@@ -66,3 +66,47 @@ def test_import_speed_times_both_paths_and_rolls_everything_back(capsys):
 	assert frappe.flags.mute_emails is False  # muted only while it runs
 	printed = capsys.readouterr().out
 	assert "candidate import (bulk)" in printed and f"speed-up: {result['speed_up']}x" in printed
+
+
+def test_the_rescoring_benchmark_times_both_paths_on_the_same_kols_and_leaves_the_data():
+	from kol_crm.benchmarks import rescore
+	from tests import factories as f
+	from tests import ops_helpers as h
+
+	h.tiers()
+	kols = [
+		f.make_kol(
+			platform_accounts=[
+				{
+					"platform": "Bilibili",
+					"handle": f"@{f.unique()}",
+					"followers": 10 ** (i + 2),
+					"engagement_rate": 2,
+				}
+			]
+		).name
+		for i in range(4)
+	]
+	h.settings(reach_full_followers=1000)  # every stored score is stale now
+	result = rescore.run(sample=10_000, quiet=True)
+	changed, unchanged = result["cases"]["changed"], result["cases"]["unchanged"]
+	assert result["sample"] == result["open_kols"] >= 4
+	assert changed["changed_chunks"] == changed["changed_one_by_one"] >= 4
+	assert unchanged["changed_chunks"] == unchanged["changed_one_by_one"] == 0
+	assert changed["one_by_one_s"] > 0 and changed["chunks_s"] > 0
+	# the figures of 100 of 1,000 KOLs rescored in 2 s one by one and 0.5 s in chunks
+	assert rescore.figures(100, 1000, 2.0, 0.5, 10, 10) == {
+		"kols": 100,
+		"changed_one_by_one": 10,
+		"changed_chunks": 10,
+		"one_by_one_s": 2.0,
+		"chunks_s": 0.5,
+		"one_by_one_kols_per_s": 50,
+		"chunks_kols_per_s": 200,
+		"ratio": 4.0,
+		"all_open_one_by_one_s": 20,
+		"all_open_chunks_s": 5,
+	}
+	assert "x; every open KOL" in rescore.line("changed", changed)
+	# it rolls back everything, its own writes and (here) the test's KOLs: nothing is left changed
+	assert frappe.db.count("KOL", {"name": ("in", kols)}) == 0

@@ -1,0 +1,84 @@
+"""Benchmark: rescoring KOLs one document at a time against the chunked path, on the same KOLs.
+
+	bench --site kol-bench.localhost execute kol_crm.benchmarks.rescore.run
+	bench --site kol-bench.localhost execute kol_crm.benchmarks.rescore.run --kwargs "{'sample': 2000}"
+
+On ``sample`` open KOLs of the site (the benchmark programme's, ``kol_crm.benchmarks.run``), in
+two cases:
+
+- *changed*: the stored scores are not what the settings give (generated rows, or after a weight
+  change): most KOLs get new scores and some a new tier;
+- *unchanged*: the scores are current (the nightly run on a quiet programme): nothing to write.
+
+Each path starts from the same rows (a savepoint rolled back between them) and everything is
+rolled back at the end: the site's data is left as it was. Prints and returns seconds, KOLs per
+second, the ratio, and the time both paths would take for every open KOL at that rate.
+"""
+
+import time
+
+import frappe
+
+from kol_crm.intelligence import recompute
+
+
+def run(sample: int = 1000, quiet: bool = False) -> dict:
+	say = (lambda *a: None) if quiet else print
+	names = recompute.open_kols(limit=int(sample))
+	total = recompute.count_open_kols()
+	say(f"rescoring benchmark on {frappe.local.site}: {len(names)} of {total} open KOLs")
+	result = {"sample": len(names), "open_kols": total, "cases": {}}
+	try:
+		result["cases"]["changed"] = compare(names, total)
+		recompute.rescore_chunk(names)  # the scores are current now
+		result["cases"]["unchanged"] = compare(names, total)
+	finally:
+		frappe.db.rollback()
+		frappe.local.kol_crm_tiers = None
+	for case, figures in result["cases"].items():
+		say(line(case, figures))
+	return result
+
+
+def compare(names: list[str], total: int) -> dict:
+	"""Both paths on ``names`` from the same stored rows."""
+	frappe.db.savepoint("kol_rescore_bench")
+	one_by_one, changed = _timed(lambda: sum(recompute.rescore(name) for name in names))
+	frappe.db.rollback(save_point="kol_rescore_bench")
+	frappe.local.kol_crm_tiers = None
+	size = recompute.chunk_size()
+	chunks, result = _timed(
+		lambda: [recompute.rescore_chunk(names[i : i + size]) for i in range(0, len(names), size)]
+	)
+	frappe.db.rollback(save_point="kol_rescore_bench")
+	frappe.local.kol_crm_tiers = None
+	return figures(len(names), total, one_by_one, chunks, changed, sum(r["changed"] for r in result))
+
+
+def figures(n: int, total: int, one_by_one: float, chunks: float, changed_old: int, changed_new: int) -> dict:
+	return {
+		"kols": n,
+		"changed_one_by_one": changed_old,
+		"changed_chunks": changed_new,
+		"one_by_one_s": round(one_by_one, 3),
+		"chunks_s": round(chunks, 3),
+		"one_by_one_kols_per_s": round(n / one_by_one) if one_by_one else None,
+		"chunks_kols_per_s": round(n / chunks) if chunks else None,
+		"ratio": round(one_by_one / chunks, 1) if chunks else None,
+		"all_open_one_by_one_s": round(total * one_by_one / n) if n else None,
+		"all_open_chunks_s": round(total * chunks / n) if n else None,
+	}
+
+
+def line(case: str, f: dict) -> str:
+	return (
+		f"{case:9} {f['kols']} KOLs ({f['changed_chunks']} changed): one by one {f['one_by_one_s']} s "
+		f"({f['one_by_one_kols_per_s']}/s), chunks {f['chunks_s']} s ({f['chunks_kols_per_s']}/s), "
+		f"{f['ratio']}x; every open KOL: {f['all_open_one_by_one_s']} s vs {f['all_open_chunks_s']} s"
+	)
+
+
+def _timed(fn) -> tuple[float, object]:
+	start = time.perf_counter()
+	value = fn()
+	return time.perf_counter() - start, value
