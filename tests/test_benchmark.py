@@ -89,10 +89,12 @@ def test_the_rescoring_benchmark_times_both_paths_on_the_same_kols_and_leaves_th
 	]
 	h.settings(reach_full_followers=1000)  # every stored score is stale now
 	result = rescore.run(sample=10_000, quiet=True)
-	changed, unchanged = result["cases"]["changed"], result["cases"]["unchanged"]
+	changed, unchanged = result["cases"]["generated"], result["cases"]["unchanged"]
 	assert result["sample"] == result["open_kols"] >= 4
 	assert changed["changed_chunks"] == changed["changed_one_by_one"] >= 4
 	assert unchanged["changed_chunks"] == unchanged["changed_one_by_one"] == 0
+	weights = result["cases"]["weights"]  # Reach Full at Followers doubled: every reach score moves
+	assert weights["changed_chunks"] == weights["changed_one_by_one"] == result["sample"]
 	assert changed["one_by_one_s"] > 0 and changed["chunks_s"] > 0
 	# the figures of 100 of 1,000 KOLs rescored in 2 s one by one and 0.5 s in chunks
 	assert rescore.figures(100, 1000, 2.0, 0.5, 10, 10) == {

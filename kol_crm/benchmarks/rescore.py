@@ -4,10 +4,12 @@
 	bench --site kol-bench.localhost execute kol_crm.benchmarks.rescore.run --kwargs "{'sample': 2000}"
 
 On ``sample`` open KOLs of the site (the benchmark programme's, ``kol_crm.benchmarks.run``), in
-two cases:
+three cases:
 
-- *changed*: the stored scores are not what the settings give (generated rows, or after a weight
-  change): most KOLs get new scores and some a new tier;
+- *generated*: the stored scores and tiers are the generator's, not what the settings give: every
+  KOL gets new scores and most a new tier (the worst case);
+- *weights*: the scores are current, then Reach Full at Followers is doubled (a manager's
+  change): every KOL's scores change, some tiers move;
 - *unchanged*: the scores are current (the nightly run on a quiet programme): nothing to write.
 
 Each path starts from the same rows (a savepoint rolled back between them) and everything is
@@ -20,6 +22,7 @@ import time
 import frappe
 
 from kol_crm.intelligence import recompute
+from kol_crm.utils.settings import get_settings
 
 
 def run(sample: int = 1000, quiet: bool = False) -> dict:
@@ -29,8 +32,11 @@ def run(sample: int = 1000, quiet: bool = False) -> dict:
 	say(f"rescoring benchmark on {frappe.local.site}: {len(names)} of {total} open KOLs")
 	result = {"sample": len(names), "open_kols": total, "cases": {}}
 	try:
-		result["cases"]["changed"] = compare(names, total)
+		result["cases"]["generated"] = compare(names, total)
 		recompute.rescore_chunk(names)  # the scores are current now
+		settings = frappe.get_doc(get_settings().as_dict())  # a copy: the cached settings stay as they are
+		settings.reach_full_followers *= 2
+		result["cases"]["weights"] = compare(names, total, settings)
 		result["cases"]["unchanged"] = compare(names, total)
 	finally:
 		frappe.db.rollback()
@@ -40,15 +46,15 @@ def run(sample: int = 1000, quiet: bool = False) -> dict:
 	return result
 
 
-def compare(names: list[str], total: int) -> dict:
-	"""Both paths on ``names`` from the same stored rows."""
+def compare(names: list[str], total: int, settings=None) -> dict:
+	"""Both paths on ``names`` from the same stored rows (with ``settings``, else the site's)."""
 	frappe.db.savepoint("kol_rescore_bench")
-	one_by_one, changed = _timed(lambda: sum(recompute.rescore(name) for name in names))
+	one_by_one, changed = _timed(lambda: sum(recompute.rescore(name, settings) for name in names))
 	frappe.db.rollback(save_point="kol_rescore_bench")
 	frappe.local.kol_crm_tiers = None
 	size = recompute.chunk_size()
 	chunks, result = _timed(
-		lambda: [recompute.rescore_chunk(names[i : i + size]) for i in range(0, len(names), size)]
+		lambda: [recompute.rescore_chunk(names[i : i + size], settings) for i in range(0, len(names), size)]
 	)
 	frappe.db.rollback(save_point="kol_rescore_bench")
 	frappe.local.kol_crm_tiers = None

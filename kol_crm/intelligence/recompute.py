@@ -9,8 +9,9 @@ Every KOL at once is a *run* made of chunks, each a job on the long queue:
   two queries (the KOLs, then their platform accounts), scored in memory with the settings, tiers
   and category tree read once, and written in one transaction: KOLs whose scores moved but not
   their tier in one UPDATE per 100 rows (``modified`` is kept: a rescore is not an edit), KOLs
-  whose tier moved through the controller's save (tier history, privileges, timeline), each in a
-  savepoint so that one failure is logged and counted without undoing the chunk.
+  whose tier moved one by one with their privileges, tier history and timeline comment
+  (``move_tier``), each in a savepoint so that one failure is logged and counted without undoing
+  the chunk.
 - The checkpoint (run, last KOL done, counts, heartbeat; in KOL CRM Settings) is written in the
   chunk's transaction. A worker killed in the middle of a chunk leaves neither its scores nor its
   checkpoint, and the chunk is done again by the job that resumes the run. A job whose run or
@@ -22,6 +23,7 @@ Every KOL at once is a *run* made of chunks, each a job on the long queue:
 
 import frappe
 from frappe import _
+from frappe.model.naming import set_new_name
 from frappe.query_builder import Case
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
@@ -142,26 +144,45 @@ def rescore_chunk(names: list[str], s=None) -> dict:
 	cache: dict = {}
 	tier_list = tiers.all_tiers()
 	updates: dict[str, dict] = {}
-	tier_moves: list[str] = []
+	tier_moves: list[frappe._dict] = []
 	for row in chunk_docs(names):
 		before = {f: row.get(f) for f in ("tier", *SCORE_FIELDS)}
 		scoring.apply_scores(row, s, cache=cache)
 		tiers.assign_tier(row, tier_list)
 		if row.tier != before["tier"]:
-			tier_moves.append(row.name)  # tier history and privileges: the controller's save
+			tier_moves.append(row)  # tier history and privileges too
 		elif any(before[f] != row.get(f) for f in SCORE_FIELDS):
 			updates[row.name] = {f: row.get(f) for f in (*SCORE_FIELDS, "tier_reason", "scored_on")}
 	write_scores(updates)
 	changed, failed = len(updates), 0
-	for name in tier_moves:
+	for row in tier_moves:
 		frappe.db.savepoint("kol_rescore")
 		try:
-			changed += rescore(name, s)
+			move_tier(row)
+			changed += 1
 		except Exception:
 			frappe.db.rollback(save_point="kol_rescore")
 			failed += 1
-			frappe.log_error(title=_("KOL score recompute failed for {0}").format(name))
+			frappe.log_error(title=_("KOL score recompute failed for {0}").format(row.name))
 	return {"changed": changed, "failed": failed}
+
+
+def move_tier(row: frappe._dict) -> None:
+	"""Store a rescored KOL whose tier moved: its scores, tier, privileges and tier history, as
+	its save would, without the rest of the save (validation of fields the rescore didn't touch,
+	workflow actions, a Version row: the tier history and the timeline comment record the move)."""
+	doc = frappe.get_doc("KOL", row.name, for_update=True)
+	doc._doc_before_save = frappe._dict(tier=doc.tier)
+	doc.update({f: row.get(f) for f in (*SCORE_FIELDS, "tier", "tier_reason", "scored_on")})
+	tiers.sync_privileges(doc)
+	for child in doc.privileges:
+		if not child.name:
+			set_new_name(child)
+	doc.modified, doc.modified_by = now_datetime(), frappe.session.user
+	doc.db_update()
+	doc.update_child_table("privileges")
+	tiers.log_changes(doc)
+	doc.clear_cache()
 
 
 def write_scores(updates: dict[str, dict]) -> None:
