@@ -332,7 +332,7 @@ def recompute_all(commit: bool = True) -> dict:
 def resume_stalled() -> str | None:
 	"""Scheduler, every five minutes: queue again a run whose worker died (no heartbeat for
 	``STALL_MINUTES``), from its checkpoint. The run's id, when one was resumed."""
-	state = read_state()
+	state = read_state(for_update=True)  # waits for a chunk still being written: no deadlock
 	if state.recompute_status != RUNNING or not state.recompute_run:
 		return None
 	beat = state.recompute_heartbeat and get_datetime(state.recompute_heartbeat)

@@ -68,9 +68,14 @@ def start() -> dict:
 	from kol_crm.intelligence import recompute
 
 	s = frappe.get_single("KOL CRM Settings")
-	s.reach_full_followers = 1000  # every score rises; many KOLs move up to Drill High
+	# most scores rise, many KOLs move up to Drill High (or down, back from an earlier 1,000)
+	s.reach_full_followers = 1000 if s.reach_full_followers != 1000 else 10_000_000
 	s.save(ignore_permissions=True)
 	frappe.db.commit()
+	with open(AT_START) as fh:
+		kept = json.load(fh)
+	with open(AT_START, "w") as fh:
+		json.dump({**kept, "run_started": str(now_datetime())}, fh)
 	return dict(recompute.read_state())
 
 
@@ -102,7 +107,7 @@ def verify() -> dict:
 
 	names = drill_kols()
 	with open(AT_START) as fh:
-		started = json.load(fh)["started"]
+		started = json.load(fh)["run_started"]
 	changes = frappe.get_all(
 		"KOL Tier Change",
 		filters={"kol": ("in", names), "creation": (">", started)},

@@ -41,13 +41,22 @@ step() { (cd "$KOL_BENCH_DIR/sites" && as_user "$KOL_BENCH_DIR/env/bin/python" "
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"; }
 
 worker_pid=""
+horses_killed=0
 start_worker() {
 	worker_pid="$(cd "$KOL_BENCH_DIR/sites" && as_user bash -c \
 		'setsid "$2/env/bin/python" -m frappe.utils.bench_helper frappe worker --queue long >>"$1" 2>&1 </dev/null & echo $!' \
 		_ "$WORKER_LOG" "$KOL_BENCH_DIR")"
 }
-kill_worker() { # the worker and its work horse: the whole process group, no grace
-	[ -n "$worker_pid" ] && kill -KILL -- "-$worker_pid" 2>/dev/null || true
+kill_worker() { # the worker and its work horse (RQ forks it into a session of its own), no grace
+	[ -n "$worker_pid" ] || return 0
+	local horse
+	horses_killed=0
+	for horse in $(pgrep -P "$worker_pid"); do
+		horses_killed=$((horses_killed + 1))
+		kill -KILL -- "-$horse" 2>/dev/null || kill -KILL "$horse" 2>/dev/null || true
+	done
+	kill -KILL -- "-$worker_pid" 2>/dev/null || kill -KILL "$worker_pid" 2>/dev/null || true
+	worker_pid=""
 }
 finish() {
 	kill_worker
@@ -65,7 +74,9 @@ bench_cmd --site "$SITE" set-config -p kol_recompute_chunk_size 25 >/dev/null
 check "300 drill KOLs" test "$(field "$(step setup)" kols)" = 300
 
 echo "drill: a settings change starts the run; one worker works through it"
-run="$(field "$(step start)" recompute_run)"
+started="$(step start)"
+echo "  $started"
+run="$(field "$started" recompute_run)"
 check "the run is queued" test -n "$run"
 start_worker
 deadline=$((SECONDS + 180))
@@ -77,6 +88,7 @@ while [ "$SECONDS" -lt "$deadline" ]; do
 done
 kill_worker
 check "the worker was killed after $done_before KOLs (3 or more chunks)" test "$done_before" -ge 75
+check "in the middle of a chunk (its work horse was killed too)" test "$horses_killed" -ge 1
 
 echo "drill: after the kill"
 sleep 1
