@@ -7,6 +7,7 @@ Run with the bench's python from the bench's sites folder, as the bench user:
 	                                              records in Frappe's DocTypes, and the files
 	python data_safety.py compare A.json B.json SECTION...
 	                                              identical? (sections: data, meta, files)
+	python data_safety.py tamper SITE             change one KOL value and one file's content
 	python data_safety.py snapshot SITE OUT.json  what the app made, to look for after uninstall
 	python data_safety.py orphans SITE SNAPSHOT   nothing of it left after uninstall
 	python data_safety.py reinstalled SITE SNAPSHOT
@@ -142,6 +143,7 @@ def seed() -> None:
 	"""The demo data, files attached to KOLs, and what an administrator adds on a live site."""
 	from frappe.custom.doctype.custom_field.custom_field import create_custom_field
 	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+	from frappe.desk.form import assign_to
 
 	from kol_crm.demo import setup
 
@@ -173,6 +175,29 @@ def seed() -> None:
 	).insert(ignore_permissions=True)
 	frappe.share.add_docshare("KOL", kols[2], operator, read=1, flags={"ignore_share_permission": True})
 	frappe.get_doc("KOL", kols[3]).add_comment("Comment", "A note the drill leaves on a KOL")
+	# an email from a KOL (it becomes the KOL's interaction) and an assignment (a ToDo)
+	sender, owner = frappe.db.get_value("KOL", kols[0], ["email", "operator"])
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"subject": "Re: our cooperation proposal",
+			"content": "Thanks, the drill's reply.",
+			"sender": sender,
+			"reference_doctype": "KOL",
+			"reference_name": kols[0],
+		}
+	).insert(ignore_permissions=True)
+	assign_to.add(
+		{
+			"assign_to": [owner or operator],
+			"doctype": "KOL",
+			"name": kols[0],
+			"description": "Drill follow-up",
+		}
+	)
 	frappe.db.set_single_value("KOL CRM Settings", SETTING, SETTING_VALUE)
 	frappe.db.commit()
 	counts = {dt: frappe.db.count(dt, {field: ("like", "KOL%")}) for dt, field in LINKED_DATA.items()}
@@ -322,6 +347,17 @@ def compare(a_path: str, b_path: str, sections: list[str]) -> int:
 	if not problems:
 		print(f"    {tables} tables, {rows} rows identical")
 	return 1 if problems else 0
+
+
+def tamper() -> None:
+	"""One changed value in one KOL and one changed byte in one file: the comparison must see both."""
+	kol = frappe.get_all("KOL", order_by="name", pluck="name", limit=1)[0]
+	frappe.db.sql("update `tabKOL` set kol_name = concat(kol_name, '!') where name = %s", kol)
+	frappe.db.commit()
+	private = frappe.get_site_path("private", "files")
+	path = os.path.join(private, sorted(os.listdir(private))[0])
+	with open(path, "ab") as f:
+		f.write(b"!")
 
 
 # --- uninstall and reinstall --------------------------------------------------------------------
@@ -507,6 +543,8 @@ def main(argv: list[str]) -> int:
 			seed()
 		elif command == "digest":
 			digest(args[1])
+		elif command == "tamper":
+			tamper()
 		elif command == "snapshot":
 			snapshot(args[1])
 		elif command == "orphans":

@@ -12,13 +12,15 @@
 #   3. `bench migrate` again on the restored site changes nothing: the data above, and the app's
 #      DocTypes, DocFields, DocPerms, Custom Fields, Property Setters, workflows, roles, reports,
 #      workspace, templates, boards and the Single's values
-#   4. `bench uninstall-app kol_crm` on the source site leaves no orphan (tables, module records,
+#   4. the comparison itself: one changed value and one changed byte in a file make it fail
+#   5. `bench uninstall-app kol_crm` on the source site leaves no orphan (tables, module records,
 #      the records the app made in Frappe's DocTypes, anything naming the app's DocTypes, the
 #      files on disk); `bench install-app kol_crm` again gives a complete, empty app
 # Prints ok/FAIL per check and the time of each step; exits 1 on a failure.
 #
 # Run as root or as the bench user, after scripts/test.sh has built the bench (as .ci/run does).
 # The app's code is this checkout's (on PYTHONPATH), so a branch is drilled with its own hooks.
+# MariaDB and Redis: as for scripts/test.sh (scripts/services.sh).
 #   KOL_SAFETY_SITE_PREFIX   names of the two sites (default: kol-safety -> kol-safety-src.localhost)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -32,7 +34,14 @@ KOL_BENCH_DIR="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
 export KOL_BENCH_DIR
 [ -x "$KOL_BENCH_DIR/env/bin/python" ] || die "no bench at $KOL_BENCH_DIR: run scripts/test.sh first"
 ensure_services
-HELPER="$KOL_APP_SRC/tests/scripts/data_safety.py"
+# this checkout's code, or, when the bench user can't read it, the bench's copy of it (scripts/test.sh
+# copies a checkout the bench user does not own into apps/kol_crm)
+APP_CODE="$KOL_APP_SRC"
+if ! as_user test -r "$APP_CODE/kol_crm/hooks.py"; then
+	APP_CODE="$KOL_BENCH_DIR/apps/kol_crm"
+	log "the bench user can't read $KOL_APP_SRC: drilling the bench's copy, $APP_CODE"
+fi
+HELPER="$APP_CODE/tests/scripts/data_safety.py"
 as_user test -r "$HELPER" || die "the bench user can't read $HELPER"
 
 failures=0
@@ -52,10 +61,10 @@ check() { # check DESCRIPTION COMMAND...
 }
 
 # this checkout's kol_crm first on the path, for bench and for the helper
-bench_run() { (cd "$KOL_BENCH_DIR" && as_user env PYTHONPATH="$KOL_APP_SRC" bench "$@"); }
+bench_run() { (cd "$KOL_BENCH_DIR" && as_user env PYTHONPATH="$APP_CODE" bench "$@"); }
 # commands that ask for the MariaDB admin password get it on stdin too (Frappe prompts for an empty one)
 bench_root() { printf '%s\n' "$KOL_DB_ROOT_PASSWORD" | bench_run "$@"; }
-helper() { (cd "$KOL_BENCH_DIR/sites" && as_user env PYTHONPATH="$KOL_APP_SRC" "$KOL_BENCH_DIR/env/bin/python" "$HELPER" "$@"); }
+helper() { (cd "$KOL_BENCH_DIR/sites" && as_user env PYTHONPATH="$APP_CODE" "$KOL_BENCH_DIR/env/bin/python" "$HELPER" "$@"); }
 root_args=(--db-root-username "$KOL_DB_ROOT_USER" --db-root-password "$KOL_DB_ROOT_PASSWORD")
 
 timings=()
@@ -145,6 +154,15 @@ bench_run --site "$DST" migrate >"$work/migrate2.log" 2>&1 || { cat "$work/migra
 helper digest "$DST" "$work/dst2.json"
 check "a second migrate changes no data" helper compare "$work/dst1.json" "$work/dst2.json" data files
 check "a second migrate changes no definition or shipped record" helper compare "$work/dst1.json" "$work/dst2.json" meta
+
+step "the comparison notices a change"
+helper tamper "$DST"
+helper digest "$DST" "$work/dst3.json" >/dev/null
+status=0
+out="$(helper compare "$work/dst2.json" "$work/dst3.json" data files)" || status=$?
+check "one changed value and one changed file make the comparison fail, naming them" \
+	bash -c '[ "$0" = 1 ] && grep -q "data/KOL: .*columns .*kol_name" <<<"$1" && grep -q "files/files: .*changed 1" <<<"$1" ||
+		{ echo "$1"; false; }' "$status" "$out"
 
 step "uninstall"
 bench_run --site "$SRC" uninstall-app kol_crm --yes --no-backup --force >"$work/uninstall.log" 2>&1 ||
