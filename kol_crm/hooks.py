@@ -55,7 +55,12 @@ website_route_rules = [
 
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
-	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
+	"hourly": [
+		"kol_crm.tasks.send_sequence_steps",
+		"kol_crm.tasks.process_received_applications",
+		# emails Frappe gave up on while the mail server was down go back in the queue (outreach/outage.py)
+		"kol_crm.tasks.requeue_unsent_email",
+	],
 	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
 }
 
