@@ -61,11 +61,11 @@ def test_an_outage_longer_than_the_retries_loses_no_email_and_sends_it_once(worl
 		queue = queue_of(comm)
 		assert (queue.status, queue.retry) == ("Error", get_email_retry_limit())  # Frappe gave up
 		assert "Connection refused" in queue.error
-		assert outage.requeue_unsent() == []  # still down: nothing goes back yet
+		assert queue.name not in outage.requeue_unsent()  # still down: nothing goes back yet
 		frappe.db.commit()
 		assert queue_of(comm).status == "Error"
 	tasks.requeue_unsent_email()  # the hourly job, the server back
-	frappe.db.commit()
+	frappe.db.commit()  # as the scheduler does after a job
 	queue = queue_of(comm)
 	assert (queue.status, queue.retry) == ("Not Sent", 0)
 	frappe.email.queue.flush()
@@ -74,7 +74,7 @@ def test_an_outage_longer_than_the_retries_loses_no_email_and_sends_it_once(worl
 	assert len(local_mail.wait_for_messages(kol.email, 1)) == 1
 	# later flushes and hourly runs send nothing more, and the KOL has one interaction for it
 	frappe.email.queue.flush()
-	assert outage.requeue_unsent() == []
+	assert queue.name not in outage.requeue_unsent()
 	assert len(local_mail.wait_for_messages(kol.email, 2, timeout=1)) == 1
 	assert [i.communication for i in interactions(kol.name)] == [comm]
 
@@ -95,7 +95,8 @@ def test_an_email_the_server_refused_or_too_old_stays_given_up(world, team_accou
 	queued_on = add_days(now_datetime(), -outage.REQUEUE_DAYS)
 	frappe.db.set_value("Email Queue", queue_of(old).name, "creation", add_days(queued_on, -0.01))
 	frappe.db.commit()
-	assert outage.requeue_unsent() == []
+	requeued = outage.requeue_unsent()
+	assert [queue_of(c).name for c in (refused, old) if queue_of(c).name in requeued] == []
 	assert {queue_of(c).status for c in (refused, old)} == {"Error"}
 
 
