@@ -36,6 +36,12 @@ SEED_FILES = (  # (file name, private)
 	("drill-media-kit.pdf", 0),
 	("drill-avatar.png", 0),
 )
+# records of the same DocTypes that are not about the app's documents: an uninstall keeps them
+NOT_THE_APPS = {
+	"file": "drill-user-photo.png",
+	"comment": "A note the drill leaves on a user",
+	"todo": "A to-do the drill leaves about nothing of the app",
+}
 # other DocTypes' records of the app's documents, digested with its tables
 LINKED_DATA = {
 	"Version": "ref_doctype",
@@ -199,6 +205,21 @@ def seed() -> None:
 		}
 	)
 	frappe.db.set_single_value("KOL CRM Settings", SETTING, SETTING_VALUE)
+	# records that are not the app's: an uninstall must leave them
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": NOT_THE_APPS["file"],
+			"attached_to_doctype": "User",
+			"attached_to_name": operator,
+			"is_private": 1,
+			"content": b"not the app's file",
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc("User", operator).add_comment("Comment", NOT_THE_APPS["comment"])
+	frappe.get_doc({"doctype": "ToDo", "description": NOT_THE_APPS["todo"], "allocated_to": operator}).insert(
+		ignore_permissions=True
+	)
 	frappe.db.commit()
 	counts = {dt: frappe.db.count(dt, {field: ("like", "KOL%")}) for dt, field in LINKED_DATA.items()}
 	print(f"  seeded {frappe.db.count('KOL')} KOLs; " + ", ".join(f"{dt}: {n}" for dt, n in counts.items()))
@@ -485,9 +506,28 @@ def orphans(snapshot_path: str) -> int:
 			found.append(f"{row.parent}.{row.fieldname} naming the app's DocTypes: {rows}")
 	for line in found:
 		print(f"    left: {line}")
+	# and what is not the app's is still there
+	user_file = frappe.db.get_value(
+		"File", {"file_name": NOT_THE_APPS["file"], "attached_to_doctype": "User"}, "file_url"
+	)
+	kept_others = {
+		"a file attached to a user": bool(user_file)
+		and os.path.exists(frappe.get_site_path("private", "files", user_file.split("/")[-1])),
+		"a comment on a user": frappe.db.exists(
+			"Comment", {"reference_doctype": "User", "content": NOT_THE_APPS["comment"]}
+		),
+		"a to-do about nothing of the app": frappe.db.exists("ToDo", {"description": NOT_THE_APPS["todo"]}),
+	}
+	for what, there in kept_others.items():
+		if not there:
+			print(f"    gone, although not the app's: {what}")
+			found.append(what)
 	kept = [r for r in snap["roles"] if frappe.db.exists("Role", r)]
 	if not found:
-		print(f"    nothing left (kept on purpose: roles users hold {kept}, logs {list(KEPT_LOGS)})")
+		print(
+			f"    nothing left (kept on purpose: roles users hold {kept}, logs {list(KEPT_LOGS)};"
+			f" kept as not the app's: {', '.join(kept_others)})"
+		)
 	return 1 if found else 0
 
 

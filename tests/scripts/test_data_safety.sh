@@ -64,7 +64,7 @@ check() { # check DESCRIPTION COMMAND...
 bench_run() { (cd "$KOL_BENCH_DIR" && as_user env PYTHONPATH="$APP_CODE" bench "$@"); }
 # commands that ask for the MariaDB admin password get it on stdin too (Frappe prompts for an empty one)
 bench_root() { printf '%s\n' "$KOL_DB_ROOT_PASSWORD" | bench_run "$@"; }
-helper() { (cd "$KOL_BENCH_DIR/sites" && as_user env PYTHONPATH="$APP_CODE" "$KOL_BENCH_DIR/env/bin/python" "$HELPER" "$@"); }
+helper() { (cd "$KOL_BENCH_DIR/sites" && as_user env PYTHONPATH="$APP_CODE" PYTHONWARNINGS=ignore "$KOL_BENCH_DIR/env/bin/python" "$HELPER" "$@"); }
 root_args=(--db-root-username "$KOL_DB_ROOT_USER" --db-root-password "$KOL_DB_ROOT_PASSWORD")
 
 timings=()
