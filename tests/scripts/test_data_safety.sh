@@ -18,6 +18,9 @@
 #      files on disk); `bench install-app kol_crm` again gives a complete, empty app
 # Prints ok/FAIL per check and the time of each step; exits 1 on a failure.
 #
+# A run killed half-way (no trap) leaves its sites, databases and users: the next run drops them
+# first (the databases have fixed names, so even one without its site folder is found).
+#
 # Run as root or as the bench user, after scripts/test.sh has built the bench (as .ci/run does).
 # The app's code is this checkout's (on PYTHONPATH), so a branch is drilled with its own hooks.
 # MariaDB and Redis: as for scripts/test.sh (scripts/services.sh).
@@ -29,6 +32,9 @@ source scripts/lib.sh
 PREFIX="${KOL_SAFETY_SITE_PREFIX:-kol-safety}"
 SRC="$PREFIX-src.localhost"
 DST="$PREFIX-dst.localhost"
+# fixed database names: a run that crashed between making a database and its site folder leaves
+# a database the next run can still find and drop
+db_name() { echo "_${PREFIX//[^a-zA-Z0-9]/_}_$1"; }
 ensure_user
 KOL_BENCH_DIR="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
 export KOL_BENCH_DIR
@@ -84,14 +90,18 @@ finish_step() {
 }
 
 drop_sites() {
-	local site
+	local site name
 	for site in "$SRC" "$DST"; do
 		if [ -d "$KOL_BENCH_DIR/sites/$site" ]; then
 			bench_root drop-site "$site" "${root_args[@]}" --no-backup --force >/dev/null 2>&1 ||
 				log "could not drop $site"
 		fi
 		# drop-site moves the folder to archived_sites: these are throwaway copies
-		as_user rm -rf "$KOL_BENCH_DIR/archived_sites/$site" "$KOL_BENCH_DIR/archived_sites/$site"-*
+		as_user rm -rf "$KOL_BENCH_DIR/sites/$site" "$KOL_BENCH_DIR/archived_sites/$site" "$KOL_BENCH_DIR/archived_sites/$site"-*
+	done
+	for name in "$(db_name src)" "$(db_name dst)"; do
+		db_query "DROP DATABASE IF EXISTS \`$name\`; DROP USER IF EXISTS '$name'@'%', '$name'@'localhost'" >/dev/null ||
+			log "could not drop the database $name"
 	done
 }
 
@@ -110,7 +120,7 @@ step "drop what a previous run left"
 drop_sites
 
 step "source site with the app"
-bench_root new-site "$SRC" "${root_args[@]}" --admin-password admin \
+bench_root new-site "$SRC" "${root_args[@]}" --admin-password admin --db-name "$(db_name src)" \
 	--db-host "$KOL_DB_HOST" --db-port "$KOL_DB_PORT" --install-app kol_crm >"$work/new-site.log" 2>&1 ||
 	{ cat "$work/new-site.log"; die "could not make $SRC"; }
 bench_run --site "$SRC" execute frappe.desk.page.setup_wizard.setup_wizard.setup_complete \
@@ -133,7 +143,7 @@ check "the backup has the database, public and private files and the site config
 
 step "restore on a new site, then migrate"
 # as on a new machine: an empty site, the backup restored into it
-bench_root new-site "$DST" "${root_args[@]}" --admin-password admin \
+bench_root new-site "$DST" "${root_args[@]}" --admin-password admin --db-name "$(db_name dst)" \
 	--db-host "$KOL_DB_HOST" --db-port "$KOL_DB_PORT" >"$work/new-site-dst.log" 2>&1 ||
 	{ cat "$work/new-site-dst.log"; die "could not make $DST"; }
 bench_root --site "$DST" restore "$sql" --with-public-files "$public" --with-private-files "$private" \
