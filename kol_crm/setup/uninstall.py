@@ -10,7 +10,7 @@ charts, chart sources). It leaves everything else, so before this hook an uninst
   Comments, Communications, ToDos, Files (and the files on disk), shares, follows, tags, User
   Permissions, Custom Fields, Property Setters, Notifications, Prepared Reports...;
 - the values of KOL CRM Settings (a Single: Frappe deletes its DocType but not its values, which a
-  reinstall would have found again).
+  reinstall would have found again), and the encrypted values of its documents (``__Auth``).
 
 ``before_uninstall`` removes them while the app's DocTypes still exist (they say what points at
 them); ``after_uninstall`` removes the roles no user holds. Kept on purpose:
@@ -136,6 +136,7 @@ def remove_records_pointing_at(doctypes: list[str]) -> None:
 	frappe.db.delete("Custom DocPerm", {"parent": ("in", doctypes)})
 	frappe.db.delete("Singles", {"doctype": ("in", doctypes)})  # KOL CRM Settings' values
 	frappe.db.delete("__global_search", {"doctype": ("in", doctypes)})
+	frappe.db.delete("__Auth", {"doctype": ("in", doctypes)})  # encrypted values of its documents
 	frappe.db.delete("__UserSettings", {"doctype": ("in", doctypes)})
 	frappe.db.delete("List View Settings", {"name": ("in", doctypes)})
 

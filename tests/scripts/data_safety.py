@@ -7,6 +7,7 @@ Run with the bench's python from the bench's sites folder, as the bench user:
 	                                              records in Frappe's DocTypes, and the files
 	python data_safety.py compare A.json B.json SECTION...
 	                                              identical? (sections: data, meta, files)
+	python data_safety.py decrypts SITE           the source's encrypted value reads back
 	python data_safety.py tamper SITE             change one KOL value and one file's content
 	python data_safety.py snapshot SITE OUT.json  what the app made, to look for after uninstall
 	python data_safety.py orphans SITE SNAPSHOT   nothing of it left after uninstall
@@ -30,6 +31,8 @@ DEMO_PASSWORD = "demo-Pass-2026"
 # what seed changes in KOL CRM Settings (a reinstall must bring back the default)
 SETTING, SETTING_VALUE = "inactivity_days", 45
 CUSTOM_FIELD = "safety_drill_note"
+# a value Frappe stores encrypted with the site's key (as an Email Account's password)
+SECRET_FIELD, SECRET = "safety_drill_secret", "a secret kept through backup and restore"
 SEED_FILES = (  # (file name, private)
 	("drill-contract.pdf", 1),
 	("drill-id-card.png", 1),
@@ -75,6 +78,7 @@ POINTING = {
 	"Email Unsubscribe": "reference_doctype",
 	"Singles": "doctype",
 	"__global_search": "doctype",
+	"__Auth": "doctype",
 }
 # Module Def links Frappe deletes with the module: none may be left
 MODULE_RECORDS = (
@@ -150,6 +154,7 @@ def seed() -> None:
 	from frappe.custom.doctype.custom_field.custom_field import create_custom_field
 	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 	from frappe.desk.form import assign_to
+	from frappe.utils.password import set_encrypted_password
 
 	from kol_crm.demo import setup
 
@@ -205,6 +210,7 @@ def seed() -> None:
 		}
 	)
 	frappe.db.set_single_value("KOL CRM Settings", SETTING, SETTING_VALUE)
+	set_encrypted_password("KOL", kols[0], SECRET, SECRET_FIELD)
 	# records that are not the app's: an uninstall must leave them
 	frappe.get_doc(
 		{
@@ -368,6 +374,23 @@ def compare(a_path: str, b_path: str, sections: list[str]) -> int:
 	if not problems:
 		print(f"    {tables} tables, {rows} rows identical")
 	return 1 if problems else 0
+
+
+def decrypts() -> int:
+	"""The value the source site encrypted reads back here (the restored site has the source's key)."""
+	from frappe.utils.password import get_decrypted_password
+
+	kol = frappe.get_all("KOL", order_by="name", pluck="name", limit=1)[0]
+	try:
+		value = get_decrypted_password("KOL", kol, SECRET_FIELD, raise_exception=True)
+	except Exception as e:
+		print(f"    {type(e).__name__}: {e}")
+		return 1
+	if value != SECRET:
+		print(f"    read {value!r}")
+		return 1
+	print("    the encrypted value reads back")
+	return 0
 
 
 def tamper() -> None:
@@ -583,6 +606,8 @@ def main(argv: list[str]) -> int:
 			seed()
 		elif command == "digest":
 			digest(args[1])
+		elif command == "decrypts":
+			return decrypts()
 		elif command == "tamper":
 			tamper()
 		elif command == "snapshot":

@@ -3,12 +3,14 @@
 # failure; a rerun after a crash drops what a previous run left first):
 #   1. a source site with the app, the demo data, files attached to KOLs (public and private) and
 #      what an administrator adds on a live site (a Custom Field with a value, a Property Setter, a
-#      User Permission, a share, a comment, a changed setting)
+#      User Permission, a share, a comment, an email, an assignment, an encrypted value, a changed
+#      setting)
 #   2. `bench backup --with-files` -> `bench restore` with the public and private files on a new
 #      site (with the source's encryption key) -> `bench migrate`: every table of the app's
 #      DocTypes (child tables and the Single's values included), the Versions, Communications,
 #      Comments, ToDos, Files, shares and User Permissions of its documents, and every file are
-#      identical: row counts, a SHA-256 of all columns of all rows ordered by name, file SHA-256s
+#      identical: row counts, a SHA-256 of all columns of all rows ordered by name, file SHA-256s;
+#      the encrypted value reads back
 #   3. `bench migrate` again on the restored site changes nothing: the data above, and the app's
 #      DocTypes, DocFields, DocPerms, Custom Fields, Property Setters, workflows, roles, reports,
 #      workspace, templates, boards and the Single's values
@@ -158,6 +160,7 @@ helper digest "$DST" "$work/dst1.json"
 check "restored: the app's tables and its documents' records are identical" helper compare "$work/src.json" "$work/dst1.json" data
 check "restored: every public and private file is identical" helper compare "$work/src.json" "$work/dst1.json" files
 check "restored: the app's definitions and records are identical" helper compare "$work/src.json" "$work/dst1.json" meta
+check "restored: a value the source encrypted reads back (with its encryption key)" helper decrypts "$DST"
 
 step "migrate again"
 bench_run --site "$DST" migrate >"$work/migrate2.log" 2>&1 || { cat "$work/migrate2.log"; die "migrate failed"; }
