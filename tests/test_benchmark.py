@@ -89,7 +89,7 @@ def test_the_rescoring_benchmark_times_both_paths_on_the_same_kols_and_leaves_th
 	]
 	h.settings(reach_full_followers=1000)  # every stored score is stale now
 	result = rescore.run(sample=10_000, quiet=True)
-	changed, unchanged = result["cases"]["generated"], result["cases"]["unchanged"]
+	changed, unchanged = result["cases"]["first"], result["cases"]["unchanged"]
 	assert result["sample"] == result["open_kols"] >= 4
 	assert changed["changed_chunks"] == changed["changed_one_by_one"] >= 4
 	assert unchanged["changed_chunks"] == unchanged["changed_one_by_one"] == 0
@@ -112,3 +112,51 @@ def test_the_rescoring_benchmark_times_both_paths_on_the_same_kols_and_leaves_th
 	assert "x; every open KOL" in rescore.line("changed", changed)
 	# it rolls back everything, its own writes and (here) the test's KOLs: nothing is left changed
 	assert frappe.db.count("KOL", {"name": ("in", kols)}) == 0
+
+
+def test_a_timing_more_than_20_percent_slower_than_the_previous_run_is_a_regression():
+	from kol_crm.benchmarks import history
+
+	previous = [
+		{"name": "KOL Pipeline", "as": "manager", "median_ms": 100.0},
+		{"name": "KOL Pipeline", "as": "operator", "median_ms": 100.0},
+		{"name": "KOL Tier Pyramid", "as": "manager", "median_ms": 100.0},
+		{"name": "Gone", "as": "manager", "median_ms": 5.0},
+	]
+	now = [
+		{"name": "KOL Pipeline", "as": "manager", "median_ms": 120.0},  # at the limit: not flagged
+		{"name": "KOL Pipeline", "as": "operator", "median_ms": 120.1},  # just over
+		{"name": "KOL Tier Pyramid", "as": "manager", "median_ms": 50.0},  # twice as fast
+		{"name": "New", "as": "manager", "median_ms": 9.0},  # no previous figure
+	]
+	rows = history.compare(now, previous)
+	assert [(r["name"], r["as"], r["change"], r["regression"]) for r in rows] == [
+		("KOL Pipeline", "manager", 0.2, False),
+		("KOL Pipeline", "operator", 0.201, True),
+		("KOL Tier Pyramid", "manager", -0.5, False),
+	]
+	table = history.comparison_table(rows, "/x/kol_benchmark_1.json")
+	assert "1 regression(s) of 3 timings" in table
+	assert table.count("REGRESSION") == 1
+
+
+def test_the_previous_run_is_the_newest_of_the_same_size(tmp_path):
+	import json
+
+	from kol_crm.benchmarks import history
+
+	small, large = {"kols": 200}, {"kols": 100_000}
+	for stamp, size in (("20261201_000000", small), ("20261202_000000", large), ("20261203_000000", small)):
+		(tmp_path / f"kol_benchmark_{stamp}.json").write_text(
+			json.dumps({"size": size, "timings": [{"name": "x", "as": "manager", "median_ms": 1}]})
+		)
+	(tmp_path / "kol_benchmark_20261204_000000.json").write_text("{not json")
+	current = tmp_path / "kol_benchmark_20261205_000000.json"
+	current.write_text(
+		json.dumps({"size": small, "timings": [{"name": "x", "as": "manager", "median_ms": 1}]})
+	)
+	assert history.previous_run(str(tmp_path), small, exclude=str(current))["path"].endswith(
+		"20261203_000000.json"
+	)
+	assert history.previous_run(str(tmp_path), large)["path"].endswith("20261202_000000.json")
+	assert history.previous_run(str(tmp_path), {"kols": 5}) is None

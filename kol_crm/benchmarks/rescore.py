@@ -6,10 +6,11 @@
 On ``sample`` open KOLs of the site (the benchmark programme's, ``kol_crm.benchmarks.run``), in
 three cases:
 
-- *generated*: the stored scores and tiers are the generator's, not what the settings give: every
-  KOL gets new scores and most a new tier (the worst case);
-- *weights*: the scores are current, then Reach Full at Followers is doubled (a manager's
-  change): every KOL's scores change, some tiers move;
+- *first*: the sample is first given what scoring reads (a platform account with followers,
+  engagement and last activity, fit and content ratings: the generated programme has none), so
+  every KOL gets new scores and most a new tier (the worst case);
+- *weights*: the scores are current, then Reach Full at Followers is made ten times smaller (a
+  manager's change): every KOL's scores change, some tiers move;
 - *unchanged*: the scores are current (the nightly run on a quiet programme): nothing to write.
 
 Each path starts from the same rows (a savepoint rolled back between them) and everything is
@@ -17,9 +18,11 @@ rolled back at the end: the site's data is left as it was. Prints and returns se
 second, the ratio, and the time both paths would take for every open KOL at that rate.
 """
 
+import random
 import time
 
 import frappe
+from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from kol_crm.intelligence import recompute
 from kol_crm.utils.settings import get_settings
@@ -32,10 +35,11 @@ def run(sample: int = 1000, quiet: bool = False) -> dict:
 	say(f"rescoring benchmark on {frappe.local.site}: {len(names)} of {total} open KOLs")
 	result = {"sample": len(names), "open_kols": total, "cases": {}}
 	try:
-		result["cases"]["generated"] = compare(names, total)
+		give_inputs(names)
+		result["cases"]["first"] = compare(names, total)
 		recompute.rescore_chunk(names)  # the scores are current now
 		settings = frappe.get_doc(get_settings().as_dict())  # a copy: the cached settings stay as they are
-		settings.reach_full_followers *= 2
+		settings.reach_full_followers = max(settings.reach_full_followers // 10, 10)
 		result["cases"]["weights"] = compare(names, total, settings)
 		result["cases"]["unchanged"] = compare(names, total)
 	finally:
@@ -44,6 +48,60 @@ def run(sample: int = 1000, quiet: bool = False) -> dict:
 	for case, figures in result["cases"].items():
 		say(line(case, figures))
 	return result
+
+
+def give_inputs(names: list[str], seed: int = 7) -> None:
+	"""What scoring reads, for ``names``: a platform account each and the operator's ratings."""
+	rng = random.Random(seed)
+	now = now_datetime()
+	today = getdate(nowdate())
+	accounts = [
+		(
+			frappe.generate_hash(length=12),
+			name,
+			"KOL",
+			"platform_accounts",
+			1,
+			now,
+			now,
+			"Administrator",
+			"Administrator",
+			"Bilibili",
+			f"@bench{i}",
+			int(10 ** rng.uniform(2.5, 6.5)),
+			round(rng.uniform(0.5, 9), 2),
+			add_days(today, -rng.randint(0, 200)),
+		)
+		for i, name in enumerate(names)
+	]
+	frappe.db.bulk_insert(
+		"KOL Platform Account",
+		(
+			"name",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"platform",
+			"handle",
+			"followers",
+			"engagement_rate",
+			"last_active_on",
+		),
+		accounts,
+	)
+	ratings = {
+		name: {
+			"fit_rating": rng.choice((0.2, 0.4, 0.6, 0.8, 1.0)),
+			"content_quality_rating": rng.choice((0.4, 0.6, 0.8)),
+		}
+		for name in names
+	}
+	recompute.write_scores(ratings)
 
 
 def compare(names: list[str], total: int, settings=None) -> dict:
