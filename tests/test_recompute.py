@@ -69,6 +69,12 @@ def _privileges(names: list[str]) -> list[tuple]:
 	return [tuple(row) for row in rows]
 
 
+def _tier_change_rows(names: list[str]) -> list[tuple]:
+	fields = ["kol", "kol_name", "from_tier", "to_tier", "overall_score", "pinned", "reason", "changed_by"]
+	rows = frappe.get_all("KOL Tier Change", filters={"kol": ("in", names)}, fields=fields, as_list=True)
+	return sorted((tuple(row) for row in rows), key=lambda row: tuple(str(v) for v in row))
+
+
 def _tier_changes(names: list[str]) -> int:
 	return frappe.db.count("KOL Tier Change", {"kol": ("in", names)})
 
@@ -83,6 +89,7 @@ def test_chunks_give_the_same_scores_and_tiers_as_one_document_at_a_time(chunk_o
 	by_chunks = _stored(names)
 	privileges_by_chunks = _privileges(names)
 	tier_changes_by_chunks = _tier_changes(names) - changes_before
+	change_rows_by_chunks = _tier_change_rows(names)
 	comments_by_chunks = sorted(c for n in names for c in h.comments(n) if c.startswith("Tier changed"))
 
 	frappe.db.rollback(save_point="paths")
@@ -94,6 +101,7 @@ def test_chunks_give_the_same_scores_and_tiers_as_one_document_at_a_time(chunk_o
 
 	assert by_chunks == one_by_one
 	assert privileges_by_chunks == _privileges(names)
+	assert change_rows_by_chunks == _tier_change_rows(names)
 	assert len(privileges_by_chunks) >= len(names)  # each tier carries privileges
 	assert comments_by_chunks == sorted(
 		c for n in names for c in h.comments(n) if c.startswith("Tier changed")

@@ -8,10 +8,11 @@ Every KOL at once is a *run* made of chunks, each a job on the long queue:
 - A chunk is the next ``chunk_size()`` open KOLs by name after the run's checkpoint. It is read in
   two queries (the KOLs, then their platform accounts), scored in memory with the settings, tiers
   and category tree read once, and written in one transaction: KOLs whose scores moved but not
-  their tier in one UPDATE per 100 rows (``modified`` is kept: a rescore is not an edit), KOLs
-  whose tier moved one by one with their privileges, tier history and timeline comment
-  (``move_tier``), each in a savepoint so that one failure is logged and counted without undoing
-  the chunk.
+  their tier in one UPDATE per 100 rows (``modified`` is kept: a rescore is not an edit); KOLs
+  whose tier moved in a few more statements with their privileges, tier history and timeline
+  comment (``move_tiers``). When that fails, and for a KOL whose stored tier no longer exists,
+  one KOL at a time (``move_tier``), each in a savepoint so that one failure is logged and
+  counted without undoing the chunk.
 - The checkpoint (run, last KOL done, counts, heartbeat; in KOL CRM Settings) is written in the
   chunk's transaction. A worker killed in the middle of a chunk leaves neither its scores nor its
   checkpoint, and the chunk is done again by the job that resumes the run. A job whose run or
@@ -25,7 +26,7 @@ import frappe
 from frappe import _
 from frappe.model.naming import set_new_name
 from frappe.query_builder import Case
-from frappe.utils import add_to_date, cint, get_datetime, now_datetime
+from frappe.utils import add_to_date, cint, get_datetime, now_datetime, sanitize_html
 
 from kol_crm.intelligence import scoring, tiers
 from kol_crm.utils.settings import COMPONENTS, get_settings
@@ -58,6 +59,8 @@ SCORE_FIELDS = (
 # what scoring and tier assignment read, besides the platform accounts
 INPUT_FIELDS = (
 	"name",
+	"kol_name",
+	"privilege_status",
 	"category",
 	"intake_path",
 	"intake_purpose",
@@ -150,12 +153,23 @@ def rescore_chunk(names: list[str], s=None) -> dict:
 		scoring.apply_scores(row, s, cache=cache)
 		tiers.assign_tier(row, tier_list)
 		if row.tier != before["tier"]:
+			row.old_tier = before["tier"]
 			tier_moves.append(row)  # tier history and privileges too
 		elif any(before[f] != row.get(f) for f in SCORE_FIELDS):
 			updates[row.name] = {f: row.get(f) for f in (*SCORE_FIELDS, "tier_reason", "scored_on")}
 	write_scores(updates)
-	changed, failed = len(updates), 0
-	for row in tier_moves:
+	known_tiers = {t.name for t in tier_list}
+	# a KOL whose stored tier no longer exists goes alone, through the checks of its links
+	alone = [row for row in tier_moves if row.old_tier and row.old_tier not in known_tiers]
+	together = [row for row in tier_moves if row not in alone]
+	frappe.db.savepoint("kol_rescore")
+	try:
+		move_tiers(together)
+	except Exception:
+		frappe.db.rollback(save_point="kol_rescore")
+		alone, together = tier_moves, []
+	changed, failed = len(updates) + len(together), 0
+	for row in alone:
 		frappe.db.savepoint("kol_rescore")
 		try:
 			move_tier(row)
@@ -165,6 +179,106 @@ def rescore_chunk(names: list[str], s=None) -> dict:
 			failed += 1
 			frappe.log_error(title=_("KOL score recompute failed for {0}").format(row.name))
 	return {"changed": changed, "failed": failed}
+
+
+MOVED_FIELDS = (*SCORE_FIELDS, "tier", "tier_reason", "scored_on")
+
+
+def move_tiers(rows: list[frappe._dict]) -> None:
+	"""Store rescored KOLs whose tier moved, a few statements for all of them: what ``move_tier``
+	writes for one (scores, tier, ``modified``; the new tier's privileges; a KOL Tier Change and
+	a timeline comment each, as ``tiers.log_changes`` words them)."""
+	if not rows:
+		return
+	now, user = now_datetime(), frappe.session.user
+	write_scores(
+		{
+			row.name: {**{f: row.get(f) for f in MOVED_FIELDS}, "modified": now, "modified_by": user}
+			for row in rows
+		}
+	)
+	frappe.db.delete(
+		"KOL Privilege",
+		{"parenttype": "KOL", "parentfield": "privileges", "parent": ("in", [r.name for r in rows])},
+	)
+	privileges = {}
+	common = lambda: (frappe.generate_hash(length=10), now, now, user, user)  # noqa: E731
+	privilege_rows, change_rows, comment_rows = [], [], []
+	for row in rows:
+		if row.tier not in privileges:
+			privileges[row.tier] = tiers.tier_privileges(row.tier)
+		for idx, (kind, privilege) in enumerate(privileges[row.tier], 1):
+			privilege_rows.append(
+				(
+					*common(),
+					row.name,
+					"KOL",
+					"privileges",
+					idx,
+					kind,
+					privilege,
+					row.tier,
+					row.privilege_status or tiers.ACTIVE,
+				)
+			)
+		change = tiers.tier_change(row, row.old_tier)
+		change_rows.append(
+			(
+				*common(),
+				row.name,
+				row.kol_name,
+				change["changed_on"],
+				user,
+				row.old_tier,
+				row.tier,
+				row.score_overall,
+				0,
+				change["reason"],
+			)
+		)
+		text = sanitize_html(
+			tiers.tier_change_comment(row.old_tier, row.tier, row.tier_reason), always_sanitize=True
+		)
+		comment_rows.append((*common(), "Info", user, "KOL", row.name, text))
+	base = ("name", "creation", "modified", "owner", "modified_by")
+	frappe.db.bulk_insert(
+		"KOL Privilege",
+		(
+			*base,
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"privilege_type",
+			"privilege",
+			"tier",
+			"status",
+		),
+		privilege_rows,
+	)
+	frappe.db.bulk_insert(
+		"KOL Tier Change",
+		(
+			*base,
+			"kol",
+			"kol_name",
+			"changed_on",
+			"changed_by",
+			"from_tier",
+			"to_tier",
+			"overall_score",
+			"pinned",
+			"reason",
+		),
+		change_rows,
+	)
+	frappe.db.bulk_insert(
+		"Comment",
+		(*base, "comment_type", "comment_email", "reference_doctype", "reference_name", "content"),
+		comment_rows,
+	)
+	for row in rows:
+		frappe.clear_document_cache("KOL", row.name)
 
 
 def move_tier(row: frappe._dict) -> None:
