@@ -13,7 +13,7 @@ from kol_crm.platform.integration import make_integration_user
 from tests import factories as f
 from tests.api import ApiSession
 
-INTEGRATION_USER = "kol.integration@kol-test.example"
+INTEGRATION_USER = f.INTEGRATION
 PUSH = "/api/method/kol_crm.platform.api.push_events"
 _keys: dict = {}
 
