@@ -8,6 +8,7 @@ from frappe.utils import add_days, getdate, nowdate
 
 from kol_crm.kol_crm.report.kol_platform_candidates import kol_platform_candidates
 from kol_crm.platform import candidates
+from kol_crm.platform import events as platform_events
 from kol_crm.platform.events import MAX_EVENTS, ingest
 from tests import factories as f
 from tests import platform_helpers as ph
@@ -52,6 +53,37 @@ def test_an_older_activity_event_arriving_late_changes_no_figure_and_last_active
 	kol.reload()
 	assert kol.on_platform_posts == 50
 	assert kol.last_active_on_platform == getdate(add_days(nowdate(), -1))
+
+
+def test_one_save_per_kol_the_newest_event_of_the_batch_wins_and_many_kols_go_to_the_background(
+	monkeypatch,
+):
+	one, two = f.make_kol(), f.make_kol()
+	token = f.unique("bg")
+	ingest(
+		[
+			ph.activity(f"{token}-new", days_ago=1, kol=one.name, posts=30, followers=900),
+			ph.activity(
+				f"{token}-old", days_ago=4, kol=one.name, posts=5, answers=2, last_active_at=ph.iso(4)
+			),
+		]
+	)
+	one.reload()
+	# each figure from the newest event that carries it, the latest activity date
+	assert (one.on_platform_posts, one.on_platform_content, one.on_platform_followers) == (30, 2, 900)
+	assert one.last_active_on_platform == getdate(add_days(nowdate(), -4))
+
+	monkeypatch.setattr(platform_events, "INLINE_KOLS", 1)
+	answer = ingest(
+		[ph.activity(f"{token}-a", kol=one.name, posts=31), ph.activity(f"{token}-b", kol=two.name, posts=7)]
+	)
+	assert answer["accepted"] == 2
+	assert frappe.db.get_value("KOL", two.name, "on_platform_posts") == 0  # the background job's work
+	platform_events.apply_activities(
+		{one.name: [answer["results"][0]["name"]], two.name: [answer["results"][1]["name"]]}
+	)
+	assert frappe.db.get_value("KOL", one.name, "on_platform_posts") == 31
+	assert frappe.db.get_value("KOL", two.name, "on_platform_posts") == 7
 
 
 def test_activity_of_a_kol_with_an_open_inactivity_review_closes_it():

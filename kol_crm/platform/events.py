@@ -16,7 +16,9 @@ An event is a JSON object with ``event_id`` (unique, the idempotency key), ``typ
 
 ``ingest`` takes a batch: each event in its own savepoint, so a bad event is an error row and
 never costs the valid ones; an ``event_id`` already stored (or earlier in the batch) is a
-duplicate and stores nothing.
+duplicate and stores nothing. Activity reaches the KOLs once the batch is stored, one save per
+KOL: inline for up to ``INLINE_KOLS`` KOLs, in a background job for more (a save costs tens of
+milliseconds, and a platform's nightly sync may name every KOL).
 """
 
 import json
@@ -33,6 +35,7 @@ from kol_crm.platform import attribution
 MAX_EVENTS = 1000
 MAX_COUNT = 1_000_000_000
 MAX_ID_LENGTH = 140
+INLINE_KOLS = 100
 FUTURE_TOLERANCE = timedelta(days=1)  # clocks of two systems disagree a little, never by days
 EVENT_TYPES = {"activity": "Activity", "conversion": "Conversion"}
 CONVERSIONS = {"new_user": "New User", "activated": "Activated", "paid": "Paid"}
@@ -65,14 +68,24 @@ def ingest(events) -> dict:
 		)
 	seen: set[str] = set()
 	touched: set[str] = set()
-	results = [store_one(index, raw, seen, touched) for index, raw in enumerate(events)]
+	on_kols: dict[str, list] = {}  # KOL -> its activity events in this batch
+	results = [store_one(index, raw, seen, touched, on_kols) for index, raw in enumerate(events)]
 	for partnership in sorted(touched):
 		attribution.recompute_results(partnership)
+	if len(on_kols) > INLINE_KOLS:
+		frappe.enqueue(
+			"kol_crm.platform.events.apply_activities",
+			queue="long",
+			kols=on_kols,
+			enqueue_after_commit=True,
+		)
+	else:
+		apply_activities(on_kols, results)
 	counts = {status: sum(r["status"] == status for r in results) for status in (ACCEPTED, DUPLICATE, ERROR)}
 	return {**counts, "results": results}
 
 
-def store_one(index: int, raw, seen: set[str], touched: set[str]) -> dict:
+def store_one(index: int, raw, seen: set[str], touched: set[str], on_kols: dict[str, list]) -> dict:
 	event_id = cstr(raw.get("event_id")).strip() if isinstance(raw, dict) else ""
 	result = {"index": index, "event_id": event_id or None}
 	if event_id and (event_id in seen or frappe.db.exists("KOL Platform Event", {"event_id": event_id})):
@@ -107,6 +120,8 @@ def store_one(index: int, raw, seen: set[str], touched: set[str]) -> dict:
 	seen.add(event_id)
 	if doc.partnership and doc.attribution == "Attributed":
 		touched.add(doc.partnership)
+	if doc.event_type == "Activity" and doc.kol:
+		on_kols.setdefault(doc.kol, []).append(doc.name)
 	answer = {**result, "status": ACCEPTED, "name": doc.name, "kol": doc.kol}
 	if doc.event_type == "Conversion":
 		answer.update(partnership=doc.partnership, attribution=doc.attribution, message=doc.attribution_note)
@@ -129,8 +144,6 @@ def store(raw) -> "frappe.model.document.Document":
 		attribution.attribute(doc)
 	# the integration user has no DocPerm on the events: the endpoint checked who it is
 	doc.insert(ignore_permissions=True)
-	if doc.event_type == "Activity" and doc.kol:
-		apply_activity(doc, raw)
 	return doc
 
 
@@ -296,33 +309,63 @@ def parse_datetime(value, key: str, required: bool = False) -> datetime | None:
 # ------------------------------------------------------------------ activity on a KOL
 
 
-def apply_activity(event, raw: dict) -> None:
-	"""The KOL's figures on our platform follow its newest activity event (an older event that
-	arrives late changes no figure); Last Active On Our Platform only moves forward. Saved as
-	the system (scores, tier and the inactivity review follow), whoever the integration user is."""
-	kol = frappe.get_doc("KOL", event.kol)
-	events = frappe.qb.DocType("KOL Platform Event")
-	newest = (
-		frappe.qb.from_(events)
-		.select(Max(events.occurred_on))
-		.where((events.kol == kol.name) & (events.event_type == "Activity") & (events.name != event.name))
+def apply_activities(kols: dict[str, list], results: list[dict] | None = None) -> None:
+	"""Each KOL's activity events of a batch, applied in one save per KOL. A KOL that can't be
+	saved keeps its events (they are stored) and the error is logged, and told in the events'
+	results when the batch is still being answered."""
+	for kol, names in kols.items():
+		frappe.db.savepoint("kol_platform_activity")
+		try:
+			apply_activity(kol, names)
+		except Exception as error:
+			frappe.db.rollback(save_point="kol_platform_activity")
+			frappe.log_error(title=f"KOL platform activity on {kol} failed")
+			note = _("Stored, but KOL {0} could not be updated: {1}").format(kol, plain(error))
+			for result in results or []:
+				if result.get("name") in names:
+					result["warning"] = note
+
+
+def apply_activity(kol_name: str, names: list) -> None:
+	"""Each of the KOL's figures on our platform follows the newest event that carries it (an
+	event older than one already stored changes no figure); Last Active On Our Platform only
+	moves forward. Saved as the system (scores, tier and the inactivity review
+	follow), whoever the integration user is."""
+	events = frappe.get_all(
+		"KOL Platform Event",
+		filters={"name": ("in", names)},
+		fields=["name", "occurred_on", "platform_user_id", "last_active_on", "payload"],
+		order_by="occurred_on desc, name desc",
+	)
+	if not events:
+		return
+	kol = frappe.get_doc("KOL", kol_name)
+	table = frappe.qb.DocType("KOL Platform Event")
+	stored_newest = (
+		frappe.qb.from_(table)
+		.select(Max(table.occurred_on))
+		.where((table.kol == kol.name) & (table.event_type == "Activity") & table.name.notin(names))
 		.run()[0][0]
 	)
-	if not newest or get_datetime(event.occurred_on) >= get_datetime(newest):
-		for field, key in (
-			("on_platform_posts", "posts"),
-			("on_platform_content", "answers"),
-			("on_platform_followers", "followers"),
-		):
-			if raw.get(key) is not None:
-				kol.set(field, cint(raw.get(key)))
-	if event.platform_user_id and not kol.platform_account_id:
-		kol.platform_account_id = event.platform_user_id
-	if event.last_active_on and (
-		not kol.last_active_on_platform
-		or getdate(event.last_active_on) > getdate(kol.last_active_on_platform)
+	for field, key in (
+		("on_platform_posts", "posts"),
+		("on_platform_content", "answers"),
+		("on_platform_followers", "followers"),
 	):
-		kol.last_active_on_platform = event.last_active_on
+		# the newest event of the batch that carries this figure, unless a stored one is newer
+		carrying = next((e for e in events if json.loads(e.payload or "{}").get(key) is not None), None)
+		if carrying and (
+			not stored_newest or get_datetime(carrying.occurred_on) >= get_datetime(stored_newest)
+		):
+			kol.set(field, cint(json.loads(carrying.payload)[key]))
+	account = next((e.platform_user_id for e in events if e.platform_user_id), None)
+	if account and not kol.platform_account_id:
+		kol.platform_account_id = account
+	last_active = max((getdate(e.last_active_on) for e in events if e.last_active_on), default=None)
+	if last_active and (
+		not kol.last_active_on_platform or last_active > getdate(kol.last_active_on_platform)
+	):
+		kol.last_active_on_platform = last_active
 	kol.flags.ignore_permissions = True  # the platform's data, whoever owns the KOL
 	kol.flags.skip_pacing_warning = True
 	kol.save()
