@@ -6,6 +6,7 @@ import re
 
 import frappe
 import pytest
+from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
 from kol_crm.intelligence import tiers
@@ -302,6 +303,23 @@ def test_offboarding_revokes_the_codes_and_dormancy_does_not():
 		"Revoked",
 		"Privileges revoked: the KOL was offboarded",
 	)
+
+
+def test_offboarding_through_the_workflow_revokes_the_codes():
+	p = ph.partnership()
+	code = referral_codes.make_code(p.name).name
+	kol = frappe.get_doc("KOL", p.kol)
+	f.set_state(kol, "Active")
+	frappe.set_user(f.MANAGER)
+	apply_workflow(frappe.get_doc("KOL", p.kol), "Offboard")
+	assert frappe.db.get_value("KOL Referral Code", code, ["status", "revoked_reason"]) == (
+		"Revoked",
+		"Privileges revoked: the KOL was offboarded",
+	)
+	comments = frappe.get_all(
+		"Comment", filters={"reference_name": p.kol, "content": ("like", f"Referral code {code} revoked%")}
+	)
+	assert len(comments) == 1
 
 
 # ------------------------------------------------------------------ over HTTP
