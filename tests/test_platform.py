@@ -2,6 +2,8 @@
 candidates. Through the endpoint over HTTP as the integration user with its API key, and through
 kol_crm.platform's functions inside the test transaction."""
 
+import base64
+
 import frappe
 import pytest
 from frappe.utils import add_days, getdate, nowdate
@@ -452,6 +454,25 @@ def test_the_platform_pushes_events_with_its_api_key(committed):
 	frappe.db.rollback()
 	assert frappe.db.get_value("KOL", c.kol, ["on_platform_posts", "on_platform_content"]) == (12, 3)
 	assert frappe.db.count("KOL Platform Event", {"event_id": f"{c.token}-a1"}) == 1
+
+
+def test_basic_authentication_with_the_api_key_works_too(committed):
+	c = committed
+	key, secret = ph.integration_keys()
+	basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
+	response = ph.push(
+		[ph.activity(f"{c.token}-basic", platform_user_id=c.uid, posts=1)],
+		headers={"Authorization": f"Basic {basic}"},
+	)
+	assert response.status_code == 200, response.get_data(as_text=True)[:300]
+	assert ApiSession.json(response)["message"]["accepted"] == 1
+	wrong = ph.push(
+		[ph.activity(f"{c.token}-wrong", platform_user_id=c.uid)],
+		headers={"Authorization": f"token {key}:not-the-secret"},
+	)
+	assert wrong.status_code in (401, 403), wrong.status_code
+	frappe.db.rollback()
+	assert not frappe.db.exists("KOL Platform Event", {"event_id": f"{c.token}-wrong"})
 
 
 def test_a_batch_of_1000_is_taken_and_1001_refused_whole(committed):
