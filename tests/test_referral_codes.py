@@ -12,6 +12,7 @@ from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 from kol_crm.intelligence import tiers
 from kol_crm.platform import referral_codes
 from kol_crm.platform.events import ingest
+from kol_crm.portal import views as portal_views
 from tests import factories as f
 from tests import platform_helpers as ph
 from tests.api import ApiSession
@@ -322,6 +323,25 @@ def test_offboarding_through_the_workflow_revokes_the_codes():
 	assert len(comments) == 1
 
 
+def test_the_kol_sees_its_codes_and_results_on_the_portal_and_nobody_elses():
+	p = ph.partnership(benefits=SHARE_10_AND_5)
+	code = referral_codes.make_code(p.name).name
+	ph.record_conversions(p.name, new_users=3, paid=[100, 100])
+	other = ph.partnership()
+	referral_codes.make_code(other.name)
+	f.link_portal_user(p.kol)
+	frappe.set_user(f.PORTAL_USER)
+	seen = portal_views.partnership(p.name)
+	assert code in [c.code for c in seen.referral_codes]
+	assert (seen.results.result_new_users, seen.results.result_revenue, seen.results.revenue_share_due) == (
+		3,
+		200,
+		30,
+	)
+	with pytest.raises(frappe.PermissionError):
+		portal_views.partnership(other.name)
+
+
 # ------------------------------------------------------------------ over HTTP
 
 
@@ -348,11 +368,19 @@ def test_the_platform_sends_a_conversion_with_a_code_over_http():
 		assert again["duplicate"] == 1
 		frappe.db.rollback()
 		assert stored_results(p.name) == (0, 0, 1, 120, 18)
+		# the KOL sees its code and results on its portal page
+		f.link_portal_user(p.kol)
+		frappe.db.commit()
+		page = ApiSession(f.PORTAL_USER, f.PASSWORD).get(f"/kol/partnerships/{p.name}")
+		html = page.get_data(as_text=True)
+		assert page.status_code == 200, html[:300]
+		assert code in html and "Revenue Share Due" in html and "Results so far" in html
 	finally:
 		frappe.db.rollback()
 		frappe.db.delete("KOL Platform Event", {"event_id": ("like", f"{token}%")})
 		frappe.db.delete("KOL Referral Code", {"partnership": p.name})
 		frappe.delete_doc("KOL Partnership", p.name, force=True, ignore_permissions=True)
 		frappe.delete_doc("KOL Proposal", p.proposal, force=True, ignore_permissions=True)
+		frappe.db.set_value("KOL", p.kol, "portal_user", None)
 		frappe.delete_doc("KOL", p.kol, force=True, ignore_permissions=True)
 		frappe.db.commit()
