@@ -10,6 +10,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
 from kol_crm.intelligence import tiers
+from kol_crm.platform import api as platform_api
 from kol_crm.platform import referral_codes
 from kol_crm.platform.events import ingest
 from kol_crm.portal import views as portal_views
@@ -384,3 +385,41 @@ def test_the_platform_sends_a_conversion_with_a_code_over_http():
 		frappe.db.set_value("KOL", p.kol, "portal_user", None)
 		frappe.delete_doc("KOL", p.kol, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+# ------------------------------------------------------------------ CSV import
+
+
+def test_a_manager_imports_conversions_from_a_csv_attributed_like_pushed_ones():
+	p = ph.partnership(benefits=SHARE_10_AND_5)
+	code = referral_codes.make_code(p.name).name
+	token = f.unique("csv")
+	csv_text = (
+		"\ufeffEvent_ID,conversion,occurred_at,referral_code,amount,currency,customer_ref\n"
+		f"{token}-1,paid,{nowdate()},{code},250.50,,u-1\n"
+		f"{token}-2,new_user,{nowdate()},{code},,,\n"
+		f"{token}-3,refund,{nowdate()},{code},,,\n"
+		f"{token}-1,paid,{nowdate()},{code},250.50,,u-1\n"
+	)
+	frappe.set_user(f.OPERATOR_A)
+	with pytest.raises(frappe.PermissionError, match="Only a KOL Manager can import conversions"):
+		platform_api.import_conversions(csv_text)
+	frappe.set_user(f.MANAGER)
+	answer = platform_api.import_conversions(csv_text)
+	assert [(r["row"], r["status"]) for r in answer["results"]] == [
+		(2, "accepted"),
+		(3, "accepted"),
+		(4, "error"),
+		(5, "duplicate"),
+	]
+	assert answer["results"][2]["message"] == 'conversion must be new_user, activated or paid, not "refund".'
+	assert stored_results(p.name) == (1, 0, 1, 250.5, 37.58)
+	with pytest.raises(
+		frappe.ValidationError, match="The CSV needs a header row with event_id, conversion, occurred_at"
+	):
+		platform_api.import_conversions("kol,amount\nKOL-1,3\n")
+	rows = "".join(f"x{i},new_user,{nowdate()},{code}\n" for i in range(1001))
+	with pytest.raises(
+		frappe.ValidationError, match="A CSV holds at most 1000 conversions; this one has 1001"
+	):
+		platform_api.import_conversions("event_id,conversion,occurred_at,referral_code\n" + rows)

@@ -496,6 +496,12 @@ OVERRIDES = {
 			},
 		]
 	},
+	"kol_crm.platform.api.import_conversions": {
+		"csv_text": lambda c: (
+			"event_id,conversion,occurred_at,referral_code\n"
+			f"{PROBE}-csv,new_user,2026-01-01,{c.world.first('KOL Referral Code')}\n"
+		)
+	},
 	"kol_crm.platform.referral_codes.generate_referral_code": {
 		"partnership": lambda c: c.world.first("KOL Partnership")
 	},
@@ -758,6 +764,7 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"kol_crm.overrides.client.get_count",
 		"kol_crm.outreach.bulk.set_field",
 		"kol_crm.platform.api.push_events",
+		"kol_crm.platform.api.import_conversions",
 		"kol_crm.platform.referral_codes.generate_referral_code",
 		"kol_crm.platform.referral_codes.revoke_referral_code",
 		"kol_crm.platform.candidates.create_kol_from_platform_user",

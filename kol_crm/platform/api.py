@@ -9,13 +9,15 @@ session cookie is not a platform).
 
 import base64
 import binascii
+import csv
+import io
 import json
 
 import frappe
 from frappe import _
 
-from kol_crm.permissions import is_integration_user
-from kol_crm.platform.events import ingest
+from kol_crm.permissions import is_integration_user, is_manager
+from kol_crm.platform.events import MAX_EVENTS, ingest
 
 TOKEN_TYPES = ("token", "basic")
 
@@ -31,6 +33,58 @@ def push_events(events: list | str | None = None) -> dict:
 			frappe.throw(_("events must be a JSON list of events."), title=_("Invalid value"))
 	answer = ingest(events)
 	# the KOL saves behind activity events leave desk notes (pacing, tiers): not for the platform
+	frappe.local.message_log = []
+	return answer
+
+
+CSV_COLUMNS = (
+	"event_id",
+	"conversion",
+	"occurred_at",
+	"referral_code",
+	"kol",
+	"amount",
+	"currency",
+	"customer_ref",
+)
+
+
+@frappe.whitelist(methods=["POST"])
+def import_conversions(csv_text: str) -> dict:
+	"""Conversions from a CSV file (a KOL Manager's, for a platform that can't call the endpoint):
+	one row per conversion with the columns of CSV_COLUMNS (``event_id``, ``conversion`` and
+	``occurred_at`` required), stored and attributed exactly as pushed events are."""
+	if not is_manager():
+		frappe.throw(
+			_("Only a KOL Manager can import conversions."), frappe.PermissionError, title=_("Not permitted")
+		)
+	rows = list(csv.DictReader(io.StringIO((csv_text or "").lstrip("\ufeff"))))
+	headers = {(h or "").strip().lower() for h in (rows[0].keys() if rows else [])}
+	missing = [c for c in ("event_id", "conversion", "occurred_at") if c not in headers]
+	if not rows or missing:
+		frappe.throw(
+			_("The CSV needs a header row with {0} and one row per conversion.").format(
+				", ".join(CSV_COLUMNS[:3])
+			),
+			title=_("Invalid value"),
+		)
+	if len(rows) > MAX_EVENTS:
+		frappe.throw(
+			_("A CSV holds at most {0} conversions; this one has {1}. Split it into smaller files.").format(
+				MAX_EVENTS, len(rows)
+			),
+			title=_("Too many events"),
+		)
+	events = []
+	for row in rows:
+		values = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+		event = {"type": "conversion", **{k: v for k, v in values.items() if k in CSV_COLUMNS and v}}
+		if "amount" in event and event["amount"].replace(".", "", 1).isdigit():
+			event["amount"] = float(event["amount"])
+		events.append(event)
+	answer = ingest(events)
+	for result in answer["results"]:
+		result["row"] = result["index"] + 2  # the header is row 1
 	frappe.local.message_log = []
 	return answer
 
