@@ -36,6 +36,8 @@ OPERATOR = "KOL Operator"
 ANALYST = "KOL Analyst"
 ROLES = (MANAGER, OPERATOR, ANALYST)
 PORTAL = "KOL Portal User"
+# the team's community platform, pushing events through kol_crm.platform.api with an API key
+INTEGRATION = "KOL Integration"
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
 READ_PTYPES = frozenset({"read", "select", "report", "export", "print", "email", "share"})
 MODULE = "KOL CRM"
@@ -51,6 +53,8 @@ LINKED_DOCTYPES = (
 	"KOL Sequence Enrollment",
 	"KOL Sequence Send",
 	"KOL Application",
+	"KOL Platform Event",
+	"KOL Referral Code",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
@@ -84,6 +88,13 @@ def is_portal_user(user: str | None = None) -> bool:
 		return False
 	roles = set(frappe.get_roles(user))
 	return PORTAL in roles and not roles & {OPERATOR, ANALYST}
+
+
+def is_integration_user(user: str | None = None) -> bool:
+	"""The platform's integration login: holds the KOL Integration role (Administrator holds every
+	role). A KOL Manager without the role is no integration: the platform's data has one way in."""
+	user = user or frappe.session.user
+	return user != "Guest" and INTEGRATION in frappe.get_roles(user)
 
 
 # ------------------------------------------------------------------ the portal criterion
@@ -486,6 +497,23 @@ def validate_manager_override(
 		frappe.throw(reason_required, title=_("Invalid value"))
 	if not doc.get(flag):
 		doc.set(by, None)
+
+
+def may_create_kol(user: str | None = None) -> bool:
+	"""Creating a KOL (from a platform candidate, say): the DocType's create permission (managers and
+	operators; an operator becomes its owner)."""
+	return frappe.has_permission("KOL", "create", user=user or frappe.session.user)
+
+
+def may_change_partnership(partnership: str, user: str | None = None) -> bool:
+	"""Generating or revoking a partnership's referral codes: write access to the **stored**
+	partnership (a manager, or the operator who owns its KOL)."""
+	user = user or frappe.session.user
+	return (
+		bool(partnership)
+		and frappe.db.exists("KOL Partnership", partnership)
+		and frappe.has_permission("KOL Partnership", "write", partnership, user=user)
+	)
 
 
 def may_merge_kols(source: str, target: str, user: str | None = None) -> bool:

@@ -105,6 +105,8 @@ def build() -> World:
 	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 	from kol_crm.outreach import sequences
+	from kol_crm.platform import events as platform_events
+	from kol_crm.platform import referral_codes
 
 	frappe.set_user("Administrator")
 	tok = "mkB" + frappe.generate_hash(length=10)
@@ -206,6 +208,31 @@ def build() -> World:
 	enrollment = sequences.enroll(kol, sequence.name)
 
 	frappe.set_user("Administrator")
+	# the platform's data on B's KOL: its account's activity, a referral code and a conversion
+	frappe.db.set_value("KOL", kol.name, "platform_account_id", m("uid"))
+	code = referral_codes.make_code(partnership.name).name
+	answer = platform_events.ingest(
+		[
+			{
+				"event_id": m("activity"),
+				"type": "activity",
+				"occurred_at": nowdate(),
+				"platform_user_id": m("uid"),
+				"user_name": m("pfname"),
+				"posts": 12,
+			},
+			{
+				"event_id": m("conversion"),
+				"type": "conversion",
+				"conversion": "paid",
+				"amount": 99,
+				"occurred_at": nowdate(),
+				"referral_code": code,
+				"customer_ref": m("customer"),
+			},
+		]
+	)
+	assert answer["accepted"] == 2, answer
 	kol.reload()
 	reminders.create_reminder(
 		kol.as_dict(), "Follow-up", add_days(nowdate(), 3), m("todo"), reference_row=m("refrow")
@@ -305,7 +332,8 @@ def build() -> World:
 
 	records = _collect(kol.name, application.name, candidate_import.name)
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)
-	_collect_markers(world, old_personal, request_ip)
+	# the converted user's reference is personal (permlevel 1, with the raw payload that repeats it)
+	_collect_markers(world, old_personal, request_ip, m("customer"))
 	frappe.db.commit()
 	world.fingerprint_sql = _fingerprint_sql(world)
 	rebase(world)
@@ -335,10 +363,10 @@ def _collect(kol: str, application: str, candidate_import: str) -> dict[str, lis
 	return {doctype: names for doctype, names in records.items() if names}
 
 
-def _collect_markers(world: World, old_personal: dict, request_ip: str) -> None:
+def _collect_markers(world: World, old_personal: dict, request_ip: str, *others: str) -> None:
 	"""Every stored text value of B's records that carries the token or is personal."""
 	kol = frappe.db.get_value("KOL", world.kol, PERSONAL_FIELDS, as_dict=True)
-	personal = {v for v in (*kol.values(), *old_personal.values(), request_ip) if v}
+	personal = {v for v in (*kol.values(), *old_personal.values(), request_ip, *others) if v}
 	personal |= {_digits(v) for v in personal if v.startswith("+")}  # a phone without its spaces
 	markers = set(personal)
 	for doctype, names in world.records.items():
@@ -506,6 +534,8 @@ def destroy(world: World) -> None:
 	if world.baseline:
 		restore(world)  # whatever a request left changed, so that every record deletes cleanly
 	order = [
+		"KOL Platform Event",
+		"KOL Referral Code",
 		"KOL Sequence Send",
 		"KOL Sequence Enrollment",
 		"KOL Reminder",

@@ -13,8 +13,9 @@ Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the 
 are refreshed (roles, password). ``reset=True`` deletes the demo records first and rebuilds.
 
 One module per area, in the order the build runs: ``users``, ``masters`` (categories and
-tiers), ``creators`` (who the KOLs are), ``kols``, ``proposals``, ``partnerships``,
-``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+tiers), ``creators`` (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their
+results are conversions sent through the platform's endpoint), ``platform`` (referral codes,
+activity, platform candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
 """
 
 import itertools
@@ -28,6 +29,7 @@ from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
 from kol_crm.demo.kols import add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
 from kol_crm.demo.partnerships import add_partnership
+from kol_crm.demo.platform import add_platform_data, reset_rng
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import remove_demo_data
 from kol_crm.demo.users import USERS, ensure_users
@@ -66,6 +68,7 @@ def build(reset: bool = False, password: str = PASSWORD, commit: bool = False) -
 def make_records(state: DemoState) -> None:
 	"""Create the demo records in dependency order, all drawing on ``state``'s one random generator."""
 	ensure_categories()
+	reset_rng()
 	state.tiers = ensure_tiers()
 	for idx, creator in enumerate(CREATORS):
 		add_kol(state, idx, creator)
@@ -76,6 +79,7 @@ def make_records(state: DemoState) -> None:
 	for offer, proposal in state.offers:
 		if offer.partnership:
 			add_partnership(state, offer, proposal)
+	add_platform_data(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -93,4 +97,6 @@ def counts() -> dict:
 		"proposals": frappe.db.count("KOL Proposal", linked),
 		"partnerships": frappe.db.count("KOL Partnership", linked),
 		"interactions": frappe.db.count("KOL Interaction", linked),
+		"referral_codes": frappe.db.count("KOL Referral Code", linked),
+		"platform_events": frappe.db.count("KOL Platform Event", {"event_id": ("like", "demo-%")}),
 	}

@@ -1,9 +1,12 @@
-"""The demo partnerships: made from accepted proposals (``make_partnership``), with KPIs and deliverables."""
+"""The demo partnerships: made from accepted proposals (``make_partnership``), with KPIs and
+deliverables; their results are conversions our platform sent through their referral codes
+(``demo/platform.py``), never typed."""
 
 import random
 
 from kol_crm.demo.common import DemoState, backdate, day
 from kol_crm.demo.creators import Creator
+from kol_crm.demo.platform import record_results, result_counts
 from kol_crm.demo.proposals import Offer
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from kol_crm.workflows.kol_proposal import latest_offer
@@ -19,47 +22,58 @@ KPI_PROGRESS = {  # partnership status: the share of its targets reached so far 
 def add_partnership(state: DemoState, offer: Offer, proposal) -> None:
 	rng = state.rng
 	doc = make_partnership(proposal.name)
+	doc.flags.demo_status = offer.partnership
 	if offer.countered:
 		# the KOL accepted our revised offer: its cash, agreed by a manager
 		for row in doc.benefits:
 			if row.benefit_type == "Cash":
 				row.amount = latest_offer(proposal)
-	doc.status = offer.partnership
+	# running while its conversions come in; then the status the demo leaves it in
+	doc.status = offer.partnership if offer.partnership == "Paused" else "Active"
 	if offer.partnership == "Terminated":
 		doc.end_date = day(rng.randint(5, 15))
 	doc.rules_acknowledged = int(rng.random() < 0.9)
 	doc.rules_acknowledged_on = doc.start_date if doc.rules_acknowledged else None
-	set_kpis(rng, doc, state.kols[offer.kol].creator)
+	results = set_kpis(rng, doc, state.kols[offer.kol].creator)
 	set_deliverable_status(rng, doc)
 	doc.insert()
+	record_results(doc, result_counts(results), results.get("result_revenue") or 0)
+	if doc.status != offer.partnership:
+		doc.reload()
+		doc.status = offer.partnership
+		doc.save()
 	backdate(doc, offer.days_ago)
 	state.partnerships.setdefault(offer.kol, []).append(doc)
 
 
-def set_kpis(rng: random.Random, doc, c: Creator) -> None:
-	"""Targets for the partnership's purpose, sized by the KOL's reach, and the results so far."""
-	low, high = KPI_PROGRESS[doc.status]
+def set_kpis(rng: random.Random, doc, c: Creator) -> dict:
+	"""Targets for the partnership's purpose, sized by the KOL's reach, and the results so far
+	(which the platform's conversions will make)."""
+	low, high = KPI_PROGRESS[offer_status(doc)]
 	progress = rng.uniform(low, high)
-	target = max(int(round(c.followers / 400, -1)), 20)
+	target = max(int(round(c.followers / 10000, -1)), 20)
 	if doc.purpose == "Acquisition":
 		doc.target_new_users = target
-		doc.result_new_users = int(target * progress)
-	elif doc.purpose == "Activation":
+		return {"result_new_users": int(target * progress)}
+	if doc.purpose == "Activation":
 		doc.target_activated_users = target
-		doc.result_activated_users = int(target * progress)
-	else:
-		price = rng.choice((29, 49, 99))
-		doc.target_paid_conversions = max(target // 10, 10)
-		doc.result_paid_conversions = int(doc.target_paid_conversions * progress)
-		doc.target_revenue = doc.target_paid_conversions * price
-		doc.result_revenue = doc.result_paid_conversions * price
+		return {"result_activated_users": int(target * progress)}
+	price = rng.choice((29, 49, 99))
+	doc.target_paid_conversions = max(target // 10, 10)
+	doc.target_revenue = doc.target_paid_conversions * price
+	paid = int(doc.target_paid_conversions * progress)
+	return {"result_paid_conversions": paid, "result_revenue": paid * price}
+
+
+def offer_status(doc) -> str:
+	return doc.flags.demo_status or doc.status
 
 
 def set_deliverable_status(rng: random.Random, doc) -> None:
 	for i, row in enumerate(doc.deliverables):
-		if doc.status == "Completed":
+		if offer_status(doc) == "Completed":
 			row.status = "Missed" if rng.random() < 0.15 else "Delivered"
-		elif doc.status == "Terminated":
+		elif offer_status(doc) == "Terminated":
 			row.status = "Delivered" if i == 0 else "Missed"
 		else:
 			row.status = "Delivered" if i == 0 else "Pending"

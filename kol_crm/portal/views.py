@@ -27,6 +27,15 @@ PARTNERSHIP_FIELDS = [
 ]
 DELIVERABLE_FIELDS = ["deliverable_type", "description", "platform", "quantity", "due_date", "status"]
 BENEFIT_FIELDS = ["benefit_type", "description", "amount", "revenue_share_percent"]
+# what the platform's conversions made of the partnership (kol_crm/platform/attribution.py)
+RESULT_FIELDS = [
+	"result_new_users",
+	"result_activated_users",
+	"result_paid_conversions",
+	"result_revenue",
+	"revenue_share_due",
+]
+REFERRAL_CODE_FIELDS = ["code", "referral_link", "status", "revoked_on"]
 ROUND_FIELDS = ["round_date", "party", "channel", "offer", "budget"]
 OCCASION_FIELDS = ["name", "occasion_date", "occasion", "repeats_yearly"]
 SOFT_FACTS = ("preferences", "wants_money", "wants_personal_brand", "wants_platform_support", "wants_traffic")
@@ -140,6 +149,10 @@ def partnership(name: str, user: str | None = None) -> dict:
 	)
 	data.benefits = children("KOL Benefit", name, "KOL Partnership", "benefits", BENEFIT_FIELDS)
 	data.rules = rules(name, data.rules_acknowledged)
+	data.results = frappe.db.get_value("KOL Partnership", name, RESULT_FIELDS, as_dict=True)
+	data.referral_codes = frappe.get_all(
+		"KOL Referral Code", filters={"partnership": name}, fields=REFERRAL_CODE_FIELDS, order_by="creation"
+	)
 	data.can_acknowledge = not data.rules_acknowledged and data.status in OPEN_PARTNERSHIP_STATUSES
 	return data
 

@@ -9,6 +9,7 @@ from kol_crm import permissions
 from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, selection, tiers
 from kol_crm.outreach import bounces, sequences
 from kol_crm.outreach import email as outreach
+from kol_crm.platform import referral_codes
 from kol_crm.portal import invite as portal
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
@@ -74,6 +75,7 @@ class KOL(Document):
 		next_follow_up_on: DF.Date | None
 		occasions: DF.Table[KOLOccasion]
 		on_platform_content: DF.Int
+		on_platform_followers: DF.Int
 		on_platform_posts: DF.Int
 		operator: DF.Link | None
 		outreach_attempts_without_reply: DF.Int
@@ -142,6 +144,7 @@ class KOL(Document):
 		tiers.log_changes(self)
 		reviews.log_review(self)
 		sequences.on_kol_update(self)
+		referral_codes.on_privilege_change(self)
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)

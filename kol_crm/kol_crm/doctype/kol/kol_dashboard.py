@@ -1,4 +1,5 @@
-"""The KOL form's Connections: its records, including tier history, reminders and violations."""
+"""The KOL form's Connections: its records, including tier history, reminders and violations, and
+what our platform sent about it (events, referral codes)."""
 
 from frappe import _
 
@@ -10,5 +11,6 @@ def get_data():
 			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
 			{"label": _("Tier and Conduct"), "items": ["KOL Tier Change", "KOL Violation"]},
+			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
 		],
 	}
