@@ -50,3 +50,4 @@ def before_uninstall() -> None:
 		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
 	frappe.cache.hdel("workflow", "KOL")
 	frappe.cache.hdel("workflow", "KOL Proposal")
+	frappe.cache.hdel("workflow", "KOL Content")
