@@ -32,8 +32,6 @@ SYSTEM_FIELDS = (
 	"reviewed_on",
 	"approved_by",
 	"approved_on",
-	"deliverable_description",
-	"due_date",
 )
 VERSION_FIELDS = ("title", "body", "link", "attachment")
 MAX_TITLE = 140
@@ -85,14 +83,14 @@ def keep_system_fields(doc) -> None:
 	stored ones (nothing on a new document)."""
 	before = doc.get_doc_before_save()
 	for fieldname in SYSTEM_FIELDS:
-		if fieldname in ("deliverable_description", "due_date"):
-			continue  # check_deliverable sets them
 		doc.set(fieldname, before.get(fieldname) if before else None)
 	doc.current_version = cint(doc.current_version)
 	stored = [row.as_dict() for row in before.versions] if before else []
 	doc.set("versions", [])
 	for row in stored:
-		doc.append("versions", {k: row.get(k) for k in ("name", "idx", *version_fields())})
+		doc.append(
+			"versions", {k: row.get(k) for k in ("name", "idx", "creation", "owner", *version_fields())}
+		)
 
 
 def version_fields() -> tuple[str, ...]:
