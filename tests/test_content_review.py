@@ -258,8 +258,10 @@ def test_http_kol_submits_on_the_portal_with_a_file_and_another_kol_cannot(commi
 		"file_name": "script.txt",
 		"file_data": "data:text/plain;base64," + base64.b64encode(b"the script").decode(),
 	}
-	refused = sessions["other_portal"].post("/api/method/kol_crm.portal.actions.submit_content", data=args)
-	assert refused.status_code == 403
+	for role in ("other_portal", "guest", "operator"):
+		# another KOL's login, a guest, and a desk user (the portal's methods are the KOL's only)
+		refused = sessions[role].post("/api/method/kol_crm.portal.actions.submit_content", data=args)
+		assert refused.status_code == 403, role
 	assert frappe.db.count("KOL Content", {"partnership": partnership.name}) == 0
 	response = sessions["portal"].post("/api/method/kol_crm.portal.actions.submit_content", data=args)
 	assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -378,6 +380,16 @@ def test_versions_cannot_be_changed_or_removed(portal_kol):
 	row.body = "alone"
 	with pytest.raises(frappe.PermissionError, match="not on their own"):
 		row.save()
+
+
+def test_an_operator_assigned_to_the_kol_reviews_too(portal_kol):
+	kol, partnership = portal_kol
+	frappe.db.set_value("KOL", kol.name, "_assign", f'["{f.OPERATOR_B}"]')
+	doc = content_in(wf.SUBMITTED, partnership)
+	frappe.set_user(f.OPERATOR_B)
+	assert act(doc, "Approve").workflow_state == wf.APPROVED
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("KOL Content", doc.name, "approved_by") == f.OPERATOR_B
 
 
 def test_portal_refuses_another_kols_records_and_rows(portal_kol):
