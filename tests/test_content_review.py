@@ -710,3 +710,25 @@ def test_deliverable_reminders_tell_where_the_content_stands():
 
 def test_content_status_counts_each_state():
 	assert review.content_status([]) == {}
+
+
+# ------------------------------------------------------------------ the desk's board
+
+
+def test_a_card_moved_on_the_review_board_is_the_workflow_action(portal_kol):
+	from kol_crm.overrides import kanban
+	from kol_crm.setup import boards
+
+	_kol, partnership = portal_kol
+	doc = content_in(wf.SUBMITTED, partnership)
+	columns = [c.column_name for c in frappe.get_doc("Kanban Board", boards.CONTENT_BOARD).columns]
+	assert columns == [wf.DRAFT, wf.SUBMITTED, wf.CHANGES_REQUESTED, wf.APPROVED, wf.PUBLISHED]
+	frappe.set_user(f.OPERATOR_A)
+	with pytest.raises(frappe.ValidationError, match="No workflow action you may take moves"):
+		kanban.update_order_for_single_card(boards.CONTENT_BOARD, doc.name, wf.SUBMITTED, wf.PUBLISHED, 0, 0)
+	with pytest.raises(frappe.ValidationError, match="Write what the KOL should change"):
+		kanban.update_order_for_single_card(
+			boards.CONTENT_BOARD, doc.name, wf.SUBMITTED, wf.CHANGES_REQUESTED, 0, 0
+		)
+	kanban.update_order_for_single_card(boards.CONTENT_BOARD, doc.name, wf.SUBMITTED, wf.APPROVED, 0, 0)
+	assert frappe.db.get_value("KOL Content", doc.name, "workflow_state") == wf.APPROVED
