@@ -8,6 +8,7 @@ with the reviewer's comment when changes are requested; nothing is published wit
 
 import base64
 import email
+import io
 import json
 from email import policy
 
@@ -286,6 +287,27 @@ def test_http_kol_submits_on_the_portal_with_a_file_and_another_kol_cannot(commi
 	text = page.get_data(as_text=True)
 	assert "My draft" in text and "Waiting for your operator" in text
 	assert f.OPERATOR_A not in text
+
+
+def test_http_kol_uploads_the_file_as_a_multipart_form(committed_kol, sessions):
+	_kol, partnership = committed_kol
+	response = sessions["portal"].post(
+		"/api/method/kol_crm.portal.actions.submit_content",
+		data={
+			"partnership": partnership.name,
+			"deliverable": partnership.deliverables[0].name,
+			"title": "Storyboard",
+			"file": (io.BytesIO(b"frame 1, frame 2"), "storyboard.txt"),
+		},
+		content_type="multipart/form-data",
+	)
+	assert response.status_code == 200, response.get_data(as_text=True)[:500]
+	name = ApiSession.json(response)["message"]["name"]
+	frappe.db.rollback()
+	url = frappe.db.get_value("KOL Content", name, "attachment")
+	file = frappe.get_doc("File", {"file_url": url})
+	assert (file.file_name, file.is_private, file.get_content()) == ("storyboard.txt", 1, "frame 1, frame 2")
+	assert frappe.db.get_value("KOL Content Version", {"parent": name}, "attachment") == url
 
 
 def test_kol_submits_and_resubmits_and_every_version_is_kept(portal_kol, email_account):
