@@ -368,6 +368,15 @@ def test_kol_submits_and_resubmits_and_every_version_is_kept(portal_kol, email_a
 		"Comment", filters={"reference_doctype": "KOL Content", "reference_name": doc.name}, pluck="content"
 	)
 	assert "The KOL submitted version 2 on the portal." in comments
+	# each portal submission rang the operator's bell in the desk
+	bell = frappe.get_all(
+		"Notification Log",
+		filters={"document_type": "KOL Content", "document_name": doc.name},
+		fields=["for_user", "subject"],
+		order_by="creation",
+	)
+	assert [b.for_user for b in bell] == [f.OPERATOR_A, f.OPERATOR_A]
+	assert "submitted version 2 of <strong>Launch post</strong> for your review" in bell[1].subject
 
 
 def test_a_draft_kept_on_the_portal_is_submitted_later(portal_kol):

@@ -1,5 +1,6 @@
 """Emails to the KOL about their content: changes requested (with the reviewer's comment and the
-portal link), approved, published. Email Templates shipped by the app
+portal link), approved, published. And, when the KOL submits on the portal, a desk notification
+(Frappe's Notification Log, the bell) to the KOL's operator, whose review it waits for. Email Templates shipped by the app
 (``kol_crm/setup/email_templates``), rendered in the language of the KOL's portal login, sent
 through Frappe's ``communication.email.make``: one Communication on the content's timeline and
 one outbound interaction on the KOL (``outreach/interactions.py``)."""
@@ -7,6 +8,7 @@ one outbound interaction on the KOL (``outreach/interactions.py``)."""
 import frappe
 from frappe import _
 from frappe.core.doctype.communication.email import make as make_communication
+from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.translate import print_language
 from frappe.utils import escape_html, get_url
@@ -73,3 +75,24 @@ def notify_kol(doc, state: str) -> str | None:
 		email_template=template,
 	)
 	return result["name"]
+
+
+def notify_reviewer(doc) -> None:
+	"""The KOL submitted a version on the portal: tell the KOL's operator (the bell in the desk)."""
+	operator = frappe.db.get_value("KOL", doc.kol, "operator")
+	if not operator:
+		return
+	enqueue_create_notification(
+		operator,
+		{
+			"type": "Alert",
+			"document_type": "KOL Content",
+			"document_name": doc.name,
+			"subject": _("{0} submitted version {1} of {2} for your review.").format(
+				frappe.bold(escape_html(doc.kol_name or doc.kol)),
+				doc.current_version,
+				frappe.bold(escape_html(doc.title)),
+			),
+			"from_user": frappe.session.user,
+		},
+	)

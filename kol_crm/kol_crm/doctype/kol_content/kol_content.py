@@ -76,6 +76,7 @@ class KOLContent(Document):
 			self.add_comment(
 				"Info", _("The KOL submitted version {0} on the portal.").format(self.current_version)
 			)
+			notify.notify_reviewer(self)
 		if to_state == workflow.PUBLISHED:
 			review.mark_delivered(self)
 		notify.notify_kol(self, to_state)
