@@ -579,6 +579,56 @@ def test_results_are_measured_after_publishing(portal_kol):
 		doc.save()
 
 
+def test_the_file_must_be_uploaded_to_this_content(portal_kol):
+	_kol, partnership = portal_kol
+	theirs = f.make_kol(operator=f.OPERATOR_B)
+	secret = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": "contract.txt",
+			"content": "B's private contract",
+			"is_private": 1,
+			"attached_to_doctype": "KOL",
+			"attached_to_name": theirs.name,
+		}
+	).insert()
+	doc = new_content(partnership)
+	frappe.set_user(f.OPERATOR_A)
+	doc.reload()
+	doc.attachment = secret.file_url
+	with pytest.raises(frappe.ValidationError, match="Upload the file to this content"):
+		doc.save()
+	# a File record of A's pointing at B's file, attached to A's content, proves nothing
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": "contract.txt",
+			"file_url": secret.file_url,
+			"is_private": 1,
+			"attached_to_doctype": "KOL Content",
+			"attached_to_name": doc.name,
+		}
+	).insert(ignore_permissions=True)
+	doc.reload()
+	doc.attachment = secret.file_url
+	with pytest.raises(frappe.ValidationError, match="Upload the file to this content"):
+		doc.save()
+	mine = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": "script.txt",
+			"content": "A's own script",
+			"is_private": 1,
+			"attached_to_doctype": "KOL Content",
+			"attached_to_name": doc.name,
+		}
+	).insert()
+	doc.reload()
+	doc.attachment = mine.file_url
+	doc.save()
+	assert frappe.db.get_value("KOL Content", doc.name, "attachment") == mine.file_url
+
+
 def test_content_must_be_for_a_deliverable_of_its_kols_partnership(portal_kol):
 	kol, partnership = portal_kol
 	other = f.make_kol(operator=f.OPERATOR_A)

@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import cint, cstr, flt, now_datetime
+from frappe.utils import cint, escape_html, flt, now_datetime
 
 from kol_crm.utils import validation as v
 from kol_crm.workflows import kol_content as wf
@@ -70,7 +70,7 @@ def check_deliverable(doc) -> None:
 		if doc.is_new():
 			v.invalid(
 				_("Deliverable {0} is not a deliverable of partnership {1}.").format(
-					frappe.bold(doc.deliverable), frappe.bold(doc.partnership)
+					frappe.bold(escape_html(doc.deliverable)), frappe.bold(doc.partnership)
 				)
 			)
 		return  # the row was removed from the partnership later: keep what was copied
@@ -131,15 +131,22 @@ def validate_values(doc) -> None:
 
 
 def check_attachment(doc) -> None:
-	"""A file set on the content must be one attached to this content (Frappe lets a user create a
-	File record pointing at any private file URL: the content never takes someone else's)."""
+	"""A file set on the content must be one attached to this content. Frappe lets a user create a
+	File record pointing at any private file's URL, so a desk user must also be able to read every
+	File record of that URL (the portal's upload is the app's own, made for this content)."""
 	before = doc.get_doc_before_save()
 	if not doc.attachment or (before and before.attachment == doc.attachment):
 		return
-	if doc.is_new() or not frappe.db.exists(
+	files = frappe.get_all(
 		"File",
-		{"file_url": doc.attachment, "attached_to_doctype": "KOL Content", "attached_to_name": doc.name},
-	):
+		filters={"file_url": doc.attachment},
+		fields=["name", "attached_to_doctype", "attached_to_name"],
+	)
+	attached = any(f.attached_to_doctype == "KOL Content" and f.attached_to_name == doc.name for f in files)
+	readable = doc.flags.portal_action is not None or all(
+		frappe.has_permission("File", "read", doc=frappe.get_doc("File", f.name)) for f in files
+	)
+	if doc.is_new() or not attached or not readable:
 		v.invalid(_("Upload the file to this content (Attach) before setting it as its File."))
 
 
