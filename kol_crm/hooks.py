@@ -81,6 +81,7 @@ _CHILDREN = (
 	"KOL Partnership Rule",
 	"KOL Application Platform",
 	"KOL Candidate Import Row",
+	"KOL Content Version",
 )
 
 permission_query_conditions = {

@@ -3,15 +3,15 @@
 Roles:
 - KOL Portal User (a KOL's own Website User, no desk access): only the one KOL whose stored
   ``portal_user`` is that user, and of its records only what the portal shows (proposals once
-  sent, partnerships). The role has no DocPerm on any kol_crm DocType, so the desk, REST and
+  sent, partnerships, the content they submit for those partnerships). The role has no DocPerm on any kol_crm DocType, so the desk, REST and
   every list endpoint refuse it; the portal pages (``kol_crm/portal``) read through the rules
   below (``portal_kol``, ``portal_may_read``) with the fields they list, never a whole record.
 - KOL Manager (and System Manager, Administrator): every record.
 - KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
-  reminders, violations, sequence enrollments and sends, applications, and the child rows of
-  all of these. Candidate imports: only their own.
+  reminders, violations, sequence enrollments and sends, applications, content under review,
+  and the child rows of all of these. Candidate imports: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document
@@ -55,6 +55,7 @@ LINKED_DOCTYPES = (
 	"KOL Application",
 	"KOL Platform Event",
 	"KOL Referral Code",
+	"KOL Content",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
@@ -102,7 +103,7 @@ def is_integration_user(user: str | None = None) -> bool:
 # a proposal the KOL sees: one that was sent to them (never a draft, nor one awaiting approval)
 PORTAL_PROPOSAL_STATES = ("Sent", "Countered", "Accepted", "Rejected")
 # the records of their own KOL a portal user reads, with the condition on each (beyond ``kol``)
-PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None}
+PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None, "KOL Content": None}
 
 
 def portal_kol(user: str | None = None) -> str | None:

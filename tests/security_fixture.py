@@ -3,7 +3,8 @@
 B owns one KOL with a marker in every field that takes text, including the personal ones
 (email, phone, WeChat, address, agent contact), its child tables and every record that
 hangs off it: a proposal with deliverables, benefits and negotiation rounds, the partnership
-made from it (with an acknowledged rule), interactions, a reminder (with its ToDo), a
+made from it (with an acknowledged rule), content under review for its deliverable (with its
+version, submitted as if by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
 violation, a tier change, a sequence enrolment and send, a self-nomination application and a
 candidate import with a result row, a timeline comment and an email on the KOL, and a
 privilege row. Everything is committed (the HTTP requests read it on their own connection)
@@ -102,6 +103,8 @@ def _digits(value: str) -> str:
 
 def build() -> World:
 	"""Create and commit B's world (as OPERATOR_B where a user would, as the system otherwise)."""
+	from frappe.model.workflow import apply_workflow
+
 	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 	from kol_crm.outreach import sequences
@@ -206,6 +209,19 @@ def build() -> World:
 		}
 	).insert()
 	enrollment = sequences.enroll(kol, sequence.name)
+	# content under review for the partnership's deliverable (content review): one version kept
+	content = frappe.get_doc(
+		{
+			"doctype": "KOL Content",
+			"kol": kol.name,
+			"partnership": partnership.name,
+			"deliverable": partnership.deliverables[0].name,
+			"title": m("contenttitle"),
+			"body": m("contentbody"),
+			"link": f"https://drafts.example/{tok}contentlink",
+		}
+	).insert()
+	apply_workflow(content.as_json(), "Submit for Review")
 
 	frappe.set_user("Administrator")
 	# the platform's data on B's KOL: its account's activity, a referral code and a conversion
@@ -233,6 +249,11 @@ def build() -> World:
 		]
 	)
 	assert answer["accepted"] == 2, answer
+	# as if B's KOL had submitted it on the portal: its login is the KOL's email (personal)
+	frappe.db.set_value(
+		"KOL Content", content.name, {"submitted_by": kol.email, "reviewer_comment": m("reviewcomment")}
+	)
+	frappe.db.set_value("KOL Content Version", {"parent": content.name}, "submitted_by", kol.email)
 	kol.reload()
 	reminders.create_reminder(
 		kol.as_dict(), "Follow-up", add_days(nowdate(), 3), m("todo"), reference_row=m("refrow")
@@ -542,6 +563,7 @@ def destroy(world: World) -> None:
 		"KOL Tier Change",
 		"KOL Violation",
 		"KOL Interaction",
+		"KOL Content",
 		"KOL Partnership",
 		"KOL Proposal",
 		"KOL Application",

@@ -32,6 +32,11 @@ def test_demo_covers_every_path_state_and_status():
 	assert _values("KOL Partnership", "status", linked) == PARTNERSHIP_STATUSES
 	assert frappe.db.count("KOL Interaction", linked) == result["interactions"] > 0
 	assert frappe.db.exists("KOL", {**own, "conflict_of_interest": 1})
+	# content review: one piece published, one resubmitted after changes were requested
+	assert _values("KOL Content", "workflow_state", linked) == {"Published", "Submitted"}
+	in_review = frappe.get_doc("KOL Content", {**linked, "workflow_state": "Submitted"})
+	assert [(v.version, v.outcome) for v in in_review.versions] == [(1, "Changes Requested"), (2, None)]
+	assert result["content"] == 2
 	for email, _first, _last, role in demo.USERS:
 		assert role in frappe.get_roles(email)
 

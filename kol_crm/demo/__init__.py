@@ -5,8 +5,8 @@
 
 Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
 analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
-approval state, partnerships made from accepted proposals and interactions over the last
-90 days. Records move through the real workflows (``apply_workflow``), so every guard and
+approval state, partnerships made from accepted proposals (one with content in review) and
+interactions over the last 90 days. Records move through the real workflows (``apply_workflow``), so every guard and
 controller runs. A seeded random generator keeps runs reproducible.
 
 Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
@@ -28,7 +28,7 @@ from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
 from kol_crm.demo.kols import add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
-from kol_crm.demo.partnerships import add_partnership
+from kol_crm.demo.partnerships import add_content, add_partnership
 from kol_crm.demo.platform import add_platform_data, reset_rng
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import remove_demo_data
@@ -80,6 +80,7 @@ def make_records(state: DemoState) -> None:
 		if offer.partnership:
 			add_partnership(state, offer, proposal)
 	add_platform_data(state)
+	add_content(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -99,4 +100,5 @@ def counts() -> dict:
 		"interactions": frappe.db.count("KOL Interaction", linked),
 		"referral_codes": frappe.db.count("KOL Referral Code", linked),
 		"platform_events": frappe.db.count("KOL Platform Event", {"event_id": ("like", "demo-%")}),
+		"content": frappe.db.count("KOL Content", linked),
 	}

@@ -1,8 +1,11 @@
 """The demo partnerships: made from accepted proposals (``make_partnership``), with KPIs and
-deliverables; their results are conversions our platform sent through their referral codes
-(``demo/platform.py``), never typed."""
+deliverables, and content under review for one of them (``add_content``); their results are
+conversions our platform sent through their referral codes (``demo/platform.py``), never typed."""
 
 import random
+
+import frappe
+from frappe.model.workflow import apply_workflow
 
 from kol_crm.demo.common import DemoState, backdate, day
 from kol_crm.demo.creators import Creator
@@ -77,3 +80,77 @@ def set_deliverable_status(rng: random.Random, doc) -> None:
 			row.status = "Delivered" if i == 0 else "Missed"
 		else:
 			row.status = "Delivered" if i == 0 else "Pending"
+
+
+# ------------------------------------------------------------------ content review
+
+# the demo's content in review, on the first Active partnership with two deliverables or more:
+# the first deliverable's piece published (with its measured results), the second one's
+# resubmitted after the operator asked for changes (two versions kept, waiting for review)
+REVIEW_COMMENT = "Show the product in the first ten seconds and add the launch date."
+
+
+def add_content(state: DemoState) -> None:
+	partnership = next(
+		(
+			doc
+			for docs in state.partnerships.values()
+			for doc in docs
+			if doc.status == "Active" and len(doc.deliverables) >= 2
+		),
+		None,
+	)
+	if not partnership:
+		return
+	# the story happened in the past: its emails to the KOL are not sent now
+	muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
+	try:
+		published_piece(partnership, partnership.deliverables[0])
+		piece_in_review(partnership, partnership.deliverables[1])
+	finally:
+		frappe.flags.mute_emails = muted
+
+
+def new_piece(partnership, row, title: str, body: str):
+	return frappe.get_doc(
+		{
+			"doctype": "KOL Content",
+			"kol": partnership.kol,
+			"partnership": partnership.name,
+			"deliverable": row.name,
+			"title": title,
+			"body": body,
+		}
+	).insert()
+
+
+def published_piece(partnership, row) -> None:
+	doc = new_piece(
+		partnership,
+		row,
+		f"{row.description}: first cut",
+		"Opening: the unboxing. Middle: three things I use every day. End: where to get it.",
+	)
+	doc = apply_workflow(doc, "Submit for Review")
+	doc = apply_workflow(doc, "Approve")
+	doc.update({"live_url": f"https://video.example/{doc.name.lower()}", "published_on": day(3)})
+	doc.save()
+	doc = apply_workflow(doc, "Publish")
+	doc.update({"views": 18400, "likes": 1210, "comments": 164, "shares": 95, "measured_on": day(1)})
+	doc.save()
+
+
+def piece_in_review(partnership, row) -> None:
+	doc = new_piece(
+		partnership,
+		row,
+		f"{row.description}: draft",
+		"A walk through the new features, filmed at home.",
+	)
+	doc = apply_workflow(doc, "Submit for Review")
+	doc.reviewer_comment = REVIEW_COMMENT
+	doc.save()
+	doc = apply_workflow(doc, "Request Changes")
+	doc.body = "Opens on the product, then the walk through. Launch date on screen: the 1st."
+	doc.save()
+	apply_workflow(doc, "Resubmit")

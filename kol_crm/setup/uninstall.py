@@ -84,6 +84,7 @@ def before_uninstall() -> None:
 	remove_records_pointing_at(doctypes)
 	frappe.cache.hdel("workflow", "KOL")
 	frappe.cache.hdel("workflow", "KOL Proposal")
+	frappe.cache.hdel("workflow", "KOL Content")
 
 
 def after_uninstall() -> None:
