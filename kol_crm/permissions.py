@@ -10,7 +10,8 @@ Roles:
 - KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
-  reminders, violations, sequence enrollments and sends, applications, content under review,
+  reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
+  content under review, platform events, referral codes,
   and the child rows of all of these. Candidate imports: only their own.
 
 Rules:
@@ -56,6 +57,7 @@ LINKED_DOCTYPES = (
 	"KOL Platform Event",
 	"KOL Referral Code",
 	"KOL Content",
+	"KOL Rule Acknowledgement",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)

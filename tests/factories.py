@@ -5,6 +5,8 @@ import random
 import frappe
 from frappe.utils import add_days, nowdate
 
+from kol_crm.intelligence import rules
+
 PASSWORD = "Kol-Test-Pass-2026!"
 MANAGER = "kol.manager@kol-test.example"
 MANAGER_2 = "kol.manager2@kol-test.example"
@@ -54,7 +56,9 @@ def unique_phone() -> str:
 	return f"+86 13{random.randint(100000000, 999999999)}"
 
 
-def make_kol(**kwargs):
+def make_kol(acknowledge_rules: bool = True, **kwargs):
+	"""A KOL as the session user; with ``acknowledge_rules`` (the default) it has acknowledged the
+	current rules, as every KOL must before activation or a partnership (recorded by the system)."""
 	token = unique()
 	data = {
 		"doctype": "KOL",
@@ -69,7 +73,21 @@ def make_kol(**kwargs):
 		],
 	}
 	data.update(kwargs)
-	return frappe.get_doc(data).insert()
+	kol = frappe.get_doc(data).insert()
+	if acknowledge_rules:
+		acknowledge(kol.name)
+	return kol
+
+
+def acknowledge(kol: str, method: str = "Portal"):
+	"""Record that ``kol`` acknowledged the current rules (as the KOL would, through the portal)."""
+	user = frappe.session.user
+	frappe.set_user("Administrator")
+	try:
+		rules.record_by_kol(kol, method)
+	finally:
+		frappe.set_user(user)
+	return rules.latest_acknowledgement(kol)
 
 
 def make_proposal(kol: str, with_terms: bool = True, **kwargs):

@@ -2,9 +2,10 @@
 
 B owns one KOL with a marker in every field that takes text, including the personal ones
 (email, phone, WeChat, address, agent contact), its child tables and every record that
-hangs off it: a proposal with deliverables, benefits and negotiation rounds, the partnership
-made from it (with an acknowledged rule), content under review for its deliverable (with its
-version, submitted as if by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
+hangs off it: the rules acknowledgement B recorded (with evidence), a proposal with
+deliverables, benefits and negotiation rounds, the partnership made from it (with an
+acknowledged rule), content under review for its deliverable (with its version, submitted as if
+by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
 violation, a tier change, a sequence enrolment and send, a self-nomination application and a
 candidate import with a result row, a timeline comment and an email on the KOL, and a
 privilege row. Everything is committed (the HTTP requests read it on their own connection)
@@ -143,6 +144,7 @@ def build() -> World:
 
 	frappe.set_user(f.OPERATOR_B)
 	kol = f.make_kol(
+		acknowledge_rules=False,  # B records it below, with a marker in the evidence
 		operator=f.OPERATOR_B,
 		kol_name=m(" Creator"),
 		display_name=m("display"),
@@ -174,6 +176,9 @@ def build() -> World:
 	kol.update({"email": f"{tok}mail@b-creators.example", "phone": _phone(), "wechat": m("wx")})
 	kol.save()
 	kol.add_comment("Comment", m("comment"))
+	frappe.get_doc(
+		{"doctype": "KOL Rule Acknowledgement", "kol": kol.name, "evidence": m("ackevidence")}
+	).insert()
 
 	proposal = f.make_proposal(
 		kol.name,

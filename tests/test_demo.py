@@ -116,3 +116,30 @@ def test_demo_fills_both_boards_and_every_calendar():
 			frappe.db.get_value(e["doctype"], e["name"], "kol") for e in events if e["doctype"] != "KOL"
 		}
 		assert names & kols, method.__name__
+
+
+def test_demo_has_rules_acknowledged_a_violation_with_its_penalty_and_pacing_rows():
+	from kol_crm.intelligence import pacing, rules
+	from tests import ops_helpers
+
+	# the demo keeps programme categories a site already has (another test may have left some)
+	ops_helpers.settings(program_categories=[])
+	demo.build()
+	kols = demo.demo_kols()
+	enabled = frappe.get_all("KOL Rule", filters={"disabled": 0}, pluck="name")
+	assert {"No false claims", "Disclose paid content", "No poaching of users"} <= set(enabled)
+	onboarded = frappe.get_all(
+		"KOL", filters={"name": ("in", kols), "workflow_state": ("in", ("Active", "Dormant", "Offboarded"))}
+	)
+	assert onboarded and all(rules.has_acknowledged(k.name) for k in onboarded)
+	methods = set(frappe.get_all("KOL Rule Acknowledgement", filters={"kol": ("in", kols)}, pluck="method"))
+	assert rules.SIGNED_LINK in methods
+	violations = frappe.get_all(
+		"KOL Violation", filters={"kol": ("in", kols)}, fields=["kol", "penalty"], order_by="creation"
+	)
+	assert [v.penalty for v in violations] == ["Warning", "Suspend Privileges"]
+	assert frappe.db.get_value("KOL", violations[1].kol, "privilege_status") == "Suspended"
+	rows = pacing.pacing_rows()
+	assert {r["category"] for r in rows} >= {"Gaming", "Beauty", "Tech", "Lifestyle"}
+	assert all(r["audience"] > 0 for r in rows)
+	assert any(r["internal_left"] > 0 for r in rows)

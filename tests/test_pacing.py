@@ -89,5 +89,7 @@ def test_report_shows_the_pacing_rows():
 	}
 	row = next(r for r in data if r["category"] == cats["Skincare"])
 	assert row["active"] == 1 and row["advice"] == "On pace"
-	assert message is None and chart["data"]["labels"]
+	# no internal candidate in the category: the internal pool is exhausted
+	assert "Internal pool exhausted in" in message and cats["Skincare"] in message
+	assert chart["data"]["labels"]
 	assert {s["label"]: s["value"] for s in summary}["On pace"] >= 1

@@ -30,6 +30,17 @@ def partnership_of(kol: str):
 	return make_partnership(proposal.name).insert()
 
 
+def legacy_partnership_of(kol: str):
+	"""A partnership whose rules the KOL has not acknowledged (as one made before the rules gate)."""
+	partnership = partnership_of(kol)
+	frappe.db.set_value(
+		"KOL Partnership", partnership.name, {"rules_acknowledged": 0, "rules_acknowledged_on": None}
+	)
+	frappe.db.delete("KOL Partnership Rule", {"parent": partnership.name})
+	partnership.reload()
+	return partnership
+
+
 def ensure_rule() -> str:
 	name = "Portal test rule"
 	if not frappe.db.exists("KOL Rule", name):
@@ -235,7 +246,8 @@ def test_kol_never_sees_a_proposal_that_was_not_sent(portal_kol, state):
 
 def test_kol_acknowledges_the_rules_of_a_partnership(portal_kol):
 	rule = ensure_rule()
-	partnership = partnership_of(portal_kol.name)
+	f.acknowledge(portal_kol.name)  # the rules as they are now, this one included
+	partnership = legacy_partnership_of(portal_kol.name)
 	frappe.set_user(f.PORTAL_USER)
 	before = views.partnership(partnership.name)
 	assert before.can_acknowledge and rule in [r["rule"] for r in before.rules]
@@ -354,7 +366,7 @@ def committed():
 		"other": other.name,
 		"my_proposal": sent_proposal(mine.name).name,
 		"other_proposal": sent_proposal(other.name).name,
-		"other_partnership": partnership_of(other.name).name,
+		"other_partnership": legacy_partnership_of(other.name).name,
 	}
 	records["other_title"] = frappe.db.get_value("KOL Proposal", records["other_proposal"], "title")
 	records["other_kol_name"] = other.kol_name

@@ -14,6 +14,7 @@ from frappe.utils import add_days, getdate, nowdate
 from kol_crm.kol_crm.report.inactive_kols import inactive_kols
 from kol_crm.kol_crm.report.kol_deliverables import kol_deliverables
 from kol_crm.kol_crm.report.kol_follow_up_due import kol_follow_up_due
+from kol_crm.kol_crm.report.kol_internal_candidates import kol_internal_candidates
 from kol_crm.kol_crm.report.kol_operator_activity import kol_operator_activity
 from kol_crm.kol_crm.report.kol_partnership_performance import kol_partnership_performance
 from kol_crm.kol_crm.report.kol_pipeline import kol_pipeline
@@ -31,6 +32,7 @@ REPORTS = (
 	kol_operator_activity,
 	inactive_kols,
 	kol_deliverables,
+	kol_internal_candidates,
 )
 PERSONAL = {"email", "phone", "wechat", "address"}
 START = datetime(2026, 1, 5, 9, 0, 0)
@@ -473,6 +475,7 @@ def test_report_runs_through_the_desk_api_for_each_role(programme, report):
 		"kol_operator_activity": "KOL Operator Activity",
 		"inactive_kols": "Inactive KOLs",
 		"kol_deliverables": "KOL Deliverables",
+		"kol_internal_candidates": "KOL Internal Candidates",
 	}[report.__name__.rsplit(".", 1)[-1]]
 	for user in (f.MANAGER, f.OPERATOR_A, f.ANALYST):
 		frappe.set_user(user)

@@ -6,8 +6,13 @@ from frappe.utils import cstr, escape_html, flt, fmt_money
 
 from kol_crm.utils import validation as v
 
+# benefits that pay the KOL money: an unpaid programme (moderators, guide writers, community
+# hosts) offers recognition, support, traffic and products instead
+PAID_ONLY_BENEFITS = ("Cash", "Revenue Share")
+
 
 def validate_benefits(doc) -> None:
+	validate_programme_benefits(doc)
 	for row in doc.get("benefits") or []:
 		label = v.row_label(row)
 		if row.benefit_type == "Cash" and flt(row.amount) <= 0:
@@ -21,6 +26,21 @@ def validate_benefits(doc) -> None:
 			row.revenue_share_percent = 0
 		if flt(row.amount) < 0:
 			v.invalid(_("{0}Amount cannot be negative.").format(label))
+
+
+def validate_programme_benefits(doc) -> None:
+	"""The KOL's programme type (stored on the KOL) decides which benefits may be offered."""
+	if not doc.get("kol"):
+		return
+	if frappe.db.get_value("KOL", doc.kol, "program_type") != "Unpaid":
+		return
+	for row in doc.get("benefits") or []:
+		if row.benefit_type in PAID_ONLY_BENEFITS:
+			v.invalid(
+				_(
+					"{0}{1} can't be offered: {2} is in the unpaid programme, which offers no money. Offer personal brand, platform support, traffic, endorsement or products, or move the KOL to the paid programme (Program Type)."
+				).format(v.row_label(row), _(row.benefit_type), frappe.bold(doc.get("kol_name") or doc.kol))
+			)
 
 
 def validate_deliverables(doc) -> None:

@@ -6,16 +6,18 @@
 Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
 analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
 approval state, partnerships made from accepted proposals (one with content in review) and
-interactions over the last 90 days. Records move through the real workflows (``apply_workflow``), so every guard and
+interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
+two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
 controller runs. A seeded random generator keeps runs reproducible.
 
 Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
 are refreshed (roles, password). ``reset=True`` deletes the demo records first and rebuilds.
 
 One module per area, in the order the build runs: ``users``, ``masters`` (categories and
-tiers), ``creators`` (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their
-results are conversions sent through the platform's endpoint), ``platform`` (referral codes,
-activity, platform candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
+(who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
+sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
+candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
 """
 
 import itertools
@@ -23,10 +25,11 @@ import random
 
 import frappe
 
+from kol_crm.demo import conduct
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
 from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
-from kol_crm.demo.kols import add_kol, finish_lifecycle
+from kol_crm.demo.kols import AFTER_PROPOSALS, add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
 from kol_crm.demo.partnerships import add_content, add_partnership
 from kol_crm.demo.platform import add_platform_data, reset_rng
@@ -69,18 +72,24 @@ def make_records(state: DemoState) -> None:
 	"""Create the demo records in dependency order, all drawing on ``state``'s one random generator."""
 	ensure_categories()
 	reset_rng()
+	conduct.ensure_rules()
+	conduct.ensure_programme_categories()
 	state.tiers = ensure_tiers()
 	for idx, creator in enumerate(CREATORS):
 		add_kol(state, idx, creator)
 	for offer in OFFERS:
 		add_proposal(state, offer)
+	partnered = {offer.kol for offer in OFFERS if offer.partnership}
 	for entry in state.kols.values():
+		if "Activate" in AFTER_PROPOSALS.get(entry.creator.state, ()) or entry.creator.name in partnered:
+			conduct.acknowledge(state, entry)  # rules at the start: before activation and partnership
 		finish_lifecycle(entry)
 	for offer, proposal in state.offers:
 		if offer.partnership:
 			add_partnership(state, offer, proposal)
 	add_platform_data(state)
 	add_content(state)
+	conduct.add_violations(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -101,4 +110,6 @@ def counts() -> dict:
 		"referral_codes": frappe.db.count("KOL Referral Code", linked),
 		"platform_events": frappe.db.count("KOL Platform Event", {"event_id": ("like", "demo-%")}),
 		"content": frappe.db.count("KOL Content", linked),
+		"rule_acknowledgements": frappe.db.count("KOL Rule Acknowledgement", linked),
+		"violations": frappe.db.count("KOL Violation", linked),
 	}

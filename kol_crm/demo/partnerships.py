@@ -35,8 +35,7 @@ def add_partnership(state: DemoState, offer: Offer, proposal) -> None:
 	doc.status = offer.partnership if offer.partnership == "Paused" else "Active"
 	if offer.partnership == "Terminated":
 		doc.end_date = day(rng.randint(5, 15))
-	doc.rules_acknowledged = int(rng.random() < 0.9)
-	doc.rules_acknowledged_on = doc.start_date if doc.rules_acknowledged else None
+	# the KOL acknowledged the rules before it (conduct.acknowledge): the partnership records it
 	results = set_kpis(rng, doc, state.kols[offer.kol].creator)
 	set_deliverable_status(rng, doc)
 	doc.insert()

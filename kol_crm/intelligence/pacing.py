@@ -6,6 +6,10 @@ members, and the same ratio once the intake pipeline lands. Advice:
 - Slow down: active or active + intake per 1,000 is above the target band's maximum;
 - Speed up: active + intake per 1,000 is below the band's minimum;
 - On pace otherwise; no advice without an audience.
+
+Internal first: each row also counts the internal candidates left in the category (Internal
+Cultivation KOLs not yet Active, ``internal_first``) and says when that pool is exhausted.
+A programme type (Paid / Unpaid) narrows every count to the KOLs of that programme.
 """
 
 import frappe
@@ -13,6 +17,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt
 
+from kol_crm.intelligence import internal_first
 from kol_crm.intelligence.reminders import current_state
 from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES
@@ -32,15 +37,17 @@ def audience_of(row) -> int | None:
 	return cint(row.audience_size) or None
 
 
-def _counts_by_category() -> dict[str, dict[str, int]]:
+def _counts_by_category(program_type: str | None = None) -> dict[str, dict[str, int]]:
 	kol = frappe.qb.DocType("KOL")
-	rows = (
+	query = (
 		frappe.qb.from_(kol)
 		.select(kol.category, kol.workflow_state, Count(kol.name))
 		.where(kol.category.isnotnull() & kol.workflow_state.isin(["Active", *INTAKE_STATES]))
 		.groupby(kol.category, kol.workflow_state)
-		.run()
 	)
+	if program_type:
+		query = query.where(kol.program_type == program_type)
+	rows = query.run()
 	counts: dict[str, dict[str, int]] = {}
 	for category, state, n in rows:
 		bucket = counts.setdefault(category, {"active": 0, "intake": 0})
@@ -60,13 +67,14 @@ def advice(active: int, intake: int, audience: int | None, s) -> str:
 	return ON_PACE
 
 
-def pacing_rows(s=None) -> list[dict]:
+def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
 	s = s or get_settings()
-	counts = _counts_by_category()
+	counts = _counts_by_category(program_type)
+	internal = internal_first.counts_by_category(program_type)
 	bounds = {
 		c.name: (c.lft, c.rgt)
 		for c in frappe.get_all("KOL Category", fields=["name", "lft", "rgt"])
-		if c.name in counts or c.name in {row.category for row in s.program_categories}
+		if c.name in counts or c.name in internal or c.name in {row.category for row in s.program_categories}
 	}
 	rows = []
 	for row in s.program_categories:
@@ -79,6 +87,11 @@ def pacing_rows(s=None) -> list[dict]:
 			if c_lft is not None and lft <= c_lft and c_rgt <= rgt:
 				active += n["active"]
 				intake += n["intake"]
+		internal_left = sum(
+			n
+			for category, n in internal.items()
+			if (b := bounds.get(category)) and lft <= b[0] and b[1] <= rgt
+		)
 		audience = audience_of(row)
 		rows.append(
 			{
@@ -91,6 +104,9 @@ def pacing_rows(s=None) -> list[dict]:
 				"target_min": flt(s.target_min_per_1000),
 				"target_max": flt(s.target_max_per_1000),
 				"advice": advice(active, intake, audience, s),
+				"internal_left": internal_left,
+				"internal_exhausted": internal_left == 0,
+				"internal_pool": internal_first.pool_note(internal_left),
 			}
 		)
 	return rows

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
-from kol_crm.intelligence import tiers
+from kol_crm.intelligence import rules, tiers
 from kol_crm.utils.settings import get_settings
 
 SEVERITY_BASE = {"Minor": 0, "Major": 1, "Severe": 2}
@@ -62,7 +62,8 @@ def set_penalty(violation, s=None) -> None:
 
 
 def acknowledgement_note(kol: str, rule: str) -> str:
-	"""Whether the KOL acknowledged the rule in a partnership (the penalty applies either way)."""
+	"""Whether the KOL acknowledged the rule, in a partnership or in the rules it acknowledged (the
+	penalty applies either way)."""
 	partnership = frappe.qb.DocType("KOL Partnership")
 	acknowledged = frappe.qb.DocType("KOL Partnership Rule")
 	row = (
@@ -82,6 +83,10 @@ def acknowledgement_note(kol: str, rule: str) -> str:
 	if row:
 		return _("The KOL acknowledged this rule on {0} (partnership {1}).").format(
 			frappe.format(row[0].acknowledged_on, "Date"), row[0].name
+		)
+	if ack := rules.acknowledgement_of_rule(kol, rule):
+		return _("The KOL acknowledged this rule on {0} ({1}).").format(
+			frappe.format(ack.acknowledged_on, "Date"), _(ack.method)
 		)
 	return _("The KOL has not acknowledged this rule in a partnership.")
 

@@ -1,7 +1,7 @@
 """Bulk actions on KOLs selected in the list view (``kol_list.js``).
 
 Set the operator, category, tier or purpose; apply a KOL Lifecycle action; send a templated
-outreach email; enroll in a follow-up sequence. Each KOL is handled on its own, in a savepoint:
+outreach email; send the Code of Conduct (after a rule change); enroll in a follow-up sequence. Each KOL is handled on its own, in a savepoint:
 a KOL that fails (no permission, a workflow guard, a validation) is rolled back and reported
 with its reason, and the others go through. The user must be allowed to write each KOL
 (operators: the KOLs they own or are assigned to).
@@ -22,9 +22,11 @@ from frappe import _
 from frappe.model.workflow import apply_workflow, get_transitions
 from frappe.utils import strip_html
 
+from kol_crm.intelligence import rules
 from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
 from kol_crm.permissions import MANAGER, OPERATOR
+from kol_crm.portal import code_of_conduct
 from kol_crm.workflows import kol_lifecycle
 
 INLINE_LIMIT = 20
@@ -92,6 +94,15 @@ def send_outreach(names: str | list[str], template: str) -> dict:
 
 
 @frappe.whitelist()
+def send_code_of_conduct(names: str | list[str]) -> dict:
+	"""Email the Code of Conduct to each KOL that hasn't acknowledged the current rules."""
+	if not rules.current_version():
+		frappe.throw(_("There are no enabled rules to send."), title=_("Invalid value"))
+	outreach.ensure_outgoing_account()
+	return run("send_code_of_conduct", names, {})
+
+
+@frappe.whitelist()
 def enroll_in_sequence(names: str | list[str], sequence: str) -> dict:
 	"""Enroll each KOL in a follow-up sequence (KOL Sequence Enrollment)."""
 	sequences.get_sequence(sequence, check_enabled=True)
@@ -135,6 +146,14 @@ def _send_outreach(doc, template: str) -> tuple[str, str]:
 	return DONE, outreach.send_template(outreach.get_template(template), doc)
 
 
+def _send_code_of_conduct(doc) -> tuple[str, str]:
+	if rules.has_acknowledged(doc.name):
+		return SKIPPED, _("Has acknowledged the current rules")
+	if reason := outreach.contact_block_reason(doc):
+		return SKIPPED, reason
+	return DONE, code_of_conduct.send(doc)[0]
+
+
 def _enroll_in_sequence(doc, sequence: str) -> tuple[str, str]:
 	if reason := sequences.enrollment_block_reason(doc, sequence):
 		return SKIPPED, reason
@@ -145,6 +164,7 @@ ACTIONS = {
 	"set_field": _set_field,
 	"apply_transition": _apply_transition,
 	"send_outreach": _send_outreach,
+	"send_code_of_conduct": _send_code_of_conduct,
 	"enroll_in_sequence": _enroll_in_sequence,
 }
 
@@ -152,6 +172,7 @@ TITLES = {
 	"set_field": "Updating KOLs",
 	"apply_transition": "Moving KOLs through the workflow",
 	"send_outreach": "Sending outreach",
+	"send_code_of_conduct": "Sending the Code of Conduct",
 	"enroll_in_sequence": "Enrolling KOLs in a sequence",
 }
 

@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils import cint, escape_html, flt, getdate, nowdate
 
 from kol_crm.content.review import MAX_TITLE, deliverable_row
+from kol_crm.intelligence import rules
 from kol_crm.portal import views
 from kol_crm.workflows import kol_content
 
@@ -89,7 +90,16 @@ def acknowledge_rules(name: str) -> dict:
 	doc.rules_acknowledged_on = nowdate()
 	save_as_kol(doc)
 	doc.add_comment("Info", _("The KOL acknowledged the rules on the portal."))
+	rules.record_by_kol(doc.kol, rules.PORTAL)  # the KOL's own acknowledgement of the current rules
 	return {"rules_acknowledged_on": str(doc.rules_acknowledged_on)}
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge_code_of_conduct() -> dict:
+	"""The KOL acknowledges the current rules (the Code of Conduct) for their own KOL."""
+	kol = views.own_kol()
+	result = rules.record_by_kol(kol, rules.PORTAL)
+	return {"acknowledged": True, "new": result["new"]}
 
 
 @frappe.whitelist(methods=["POST"])

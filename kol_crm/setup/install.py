@@ -5,6 +5,7 @@ import frappe
 from kol_crm.setup.boards import ensure_boards
 from kol_crm.setup.email_templates import ensure_email_templates
 from kol_crm.setup.records import sync_records
+from kol_crm.setup.rules import ensure_default_rules
 from kol_crm.utils.settings import PURPOSES
 
 
@@ -13,6 +14,7 @@ def after_install() -> None:
 	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
+	ensure_default_rules()
 
 
 def after_migrate() -> None:
@@ -21,6 +23,7 @@ def after_migrate() -> None:
 	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()
+	ensure_default_rules()
 
 
 def ensure_settings() -> None:

@@ -1,9 +1,11 @@
-"""KOL Lifecycle: one workflow for both intake paths, transitions conditioned on the path."""
+"""KOL Lifecycle: one workflow for both intake paths, transitions conditioned on the path.
+
+Every move to Active (Activate, Reactivate) needs the current rules acknowledged (``rules``)."""
 
 import frappe
 from frappe import _
 
-from kol_crm.intelligence import selection
+from kol_crm.intelligence import rules, selection
 from kol_crm.permissions import MANAGER, OPERATOR
 from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state, refuse_guarded_change
 
@@ -93,6 +95,8 @@ def refusal_reasons(doc, from_state: str, to_state: str) -> list[str]:
 					"{0} can only become Active once the cultivation outcome is recorded. Fill in Cultivation Outcome first."
 				).format(frappe.bold(doc.kol_name))
 			)
+	if unacknowledged := rules.activation_reason(doc, from_state, to_state):
+		reasons.append(unacknowledged)
 	if fit := selection.fit_gate_reason(doc, to_state):
 		reasons.append(fit)
 	if to_state == "Active" and doc.get("conflict_of_interest") and not doc.get("conflict_override"):

@@ -2,7 +2,7 @@
 // For license information, please see license.txt
 
 // The filters every KOL CRM report shares: a period, category (with its sub-categories), tier,
-// operator and intake path. Each report's script pulls this file in with an include directive,
+// operator, intake path and programme type (paid or unpaid). Each report's script pulls this file in with an include directive,
 // which Frappe resolves when it serves the report (frappe.desk.query_report.get_script).
 function kol_crm_report_filters(from_label, to_label, from_default) {
 	return [
@@ -16,6 +16,12 @@ function kol_crm_report_filters(from_label, to_label, from_default) {
 			label: __("Intake Path"),
 			fieldtype: "Select",
 			options: ["", "External Intake", "Internal Cultivation"],
+		},
+		{
+			fieldname: "program_type",
+			label: __("Program Type"),
+			fieldtype: "Select",
+			options: ["", "Paid", "Unpaid"],
 		},
 	];
 }

@@ -1,7 +1,7 @@
 """Shared building blocks of the KOL CRM reports, number cards and dashboard charts.
 
 Every report filters KOLs the same way (period, category with its sub-categories, tier,
-operator, intake path) and applies the same row-level rule as ``kol_crm.permissions``: a
+operator, intake path, programme type) and applies the same row-level rule as ``kol_crm.permissions``: a
 restricted user (an operator) only counts the KOLs they own or are assigned to. Queries are
 built with ``frappe.qb``, one aggregated query per report section; personal fields
 (permlevel 1) are never selected.
@@ -99,7 +99,7 @@ def kol_criteria(kol, filters: frappe._dict, period_field: str | None = "creatio
 	criteria = []
 	if filters.get("category"):
 		criteria.append(kol.category.isin(category_and_descendants(filters.category)))
-	for field in ("tier", "operator", "intake_path"):
+	for field in ("tier", "operator", "intake_path", "program_type"):
 		if filters.get(field):
 			criteria.append(kol[field] == filters[field])
 	if period_field:

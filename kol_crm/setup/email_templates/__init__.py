@@ -8,6 +8,7 @@ TEMPLATES = {
 	"KOL First Outreach": ("first_outreach.html", "{{ kol_name }}, an invitation to create with us"),
 	"KOL Follow-up": ("follow_up.html", "Following up: {{ kol_name }} x our community"),
 	"KOL Proposal": ("proposal.html", "Our cooperation proposal for {{ kol_name }}"),
+	"KOL Code of Conduct": ("code_of_conduct.html", "Our rules for KOLs: please read and acknowledge"),
 	"KOL Application Received": (
 		"application_received.html",
 		"We received your application, {{ applicant_name }}",

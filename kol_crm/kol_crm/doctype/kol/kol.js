@@ -32,6 +32,7 @@ frappe.ui.form.on("KOL", {
 				__("Actions")
 			);
 		}
+		kol_crm_rules.refresh(frm);
 		if (frappe.user.has_role(["KOL Manager", "System Manager"])) {
 			frm.page.add_menu_item(__("Merge a Duplicate into This KOL"), () => kol_crm_merge.choose(frm));
 			kol_crm_merge.show_possible_duplicates(frm);
@@ -71,6 +72,65 @@ frappe.ui.form.on("KOL", {
 		}
 	},
 });
+
+// Rules at the start and internal first (kol_crm/intelligence/rules.py, internal_first.py)
+const kol_crm_rules = {
+	refresh(frm) {
+		const status = (frm.doc.__onload || {}).rules;
+		if (frm.perm[0] && frm.perm[0].write) {
+			frm.add_custom_button(
+				__("Send Code of Conduct"),
+				() =>
+					frappe
+						.call({
+							method: "kol_crm.portal.code_of_conduct.send_code_of_conduct",
+							args: { kol: frm.doc.name },
+							freeze: true,
+						})
+						.then((r) => {
+							frappe.show_alert({ message: r.message.message, indicator: "green" });
+							frm.reload_doc();
+						}),
+				__("Actions")
+			);
+			frm.add_custom_button(
+				__("Record Rules Acknowledgement"),
+				() => frappe.new_doc("KOL Rule Acknowledgement", { kol: frm.doc.name }),
+				__("Actions")
+			);
+		}
+		if (status && status.rules_version) {
+			const latest = status.latest;
+			const text = status.acknowledged
+				? __("Rules acknowledged (version of {0}, {1})", [
+						status.rules_version_label,
+						latest ? latest.method : "",
+				  ])
+				: latest
+				? __("The rules changed on {0}: the KOL must acknowledge them again before activation or a new partnership", [
+						status.rules_version_label,
+				  ])
+				: __("Rules not acknowledged yet (version of {0}): needed before activation or a new partnership", [
+						status.rules_version_label,
+				  ]);
+			frm.dashboard.add_comment(frappe.utils.escape_html(text), status.acknowledged ? "green" : "orange", true);
+		}
+		const internal = (frm.doc.__onload || {}).internal_candidates;
+		if (internal) {
+			frm.dashboard.add_comment(
+				__("Internal first: {0} internal candidates not yet Active in {1}. {2}", [
+					internal.count,
+					frappe.utils.escape_html(internal.category),
+					`<a href="/app/query-report/${encodeURIComponent(internal.report)}?category=${encodeURIComponent(
+						internal.category
+					)}">${__("See them")}</a>`,
+				]),
+				"orange",
+				true
+			);
+		}
+	},
+};
 
 // Merging: the KOL on the form is kept; the chosen duplicate folds into it and is deleted
 // (kol_crm/intake/merge.py).

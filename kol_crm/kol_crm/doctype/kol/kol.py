@@ -6,7 +6,17 @@ from frappe import _
 from frappe.model.document import Document
 
 from kol_crm import permissions
-from kol_crm.intelligence import pacing, reminders, reviews, scoring, screening, selection, tiers
+from kol_crm.intelligence import (
+	internal_first,
+	pacing,
+	reminders,
+	reviews,
+	rules,
+	scoring,
+	screening,
+	selection,
+	tiers,
+)
 from kol_crm.outreach import bounces, sequences
 from kol_crm.outreach import email as outreach
 from kol_crm.platform import referral_codes
@@ -120,8 +130,15 @@ class KOL(Document):
 		workflow_state: DF.Link | None
 
 	# end: auto-generated types
+	def onload(self):
+		self.set_onload("rules", rules.status(self.name))
+		self.set_onload("internal_candidates", internal_first.form_hint(self))
+
 	def before_insert(self):
 		self.set_default_operator()
+
+	def after_insert(self):
+		internal_first.prompt(self)
 
 	def validate(self):
 		permissions.validate_kol_write(self)
@@ -148,6 +165,7 @@ class KOL(Document):
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)
+		rules.delete_kol_acknowledgements(self)
 
 	def validate_workflow(self):
 		# A new KOL starts in its intake path's first state; Frappe's own check would

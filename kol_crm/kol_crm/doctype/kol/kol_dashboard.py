@@ -10,7 +10,10 @@ def get_data():
 		"transactions": [
 			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
-			{"label": _("Tier and Conduct"), "items": ["KOL Tier Change", "KOL Violation"]},
+			{
+				"label": _("Tier and Conduct"),
+				"items": ["KOL Tier Change", "KOL Rule Acknowledgement", "KOL Violation"],
+			},
 			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
 		],
 	}

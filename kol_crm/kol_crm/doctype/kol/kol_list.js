@@ -53,6 +53,8 @@ frappe.listview_settings["KOL"] = {
 		add(__("Do Not Contact"), kol_bulk_do_not_contact);
 		add(__("Apply Workflow Action"), kol_bulk_transition);
 		add(__("Send Outreach Email"), kol_bulk_send);
+		// to each selected KOL that hasn't acknowledged the current rules (after a rule change)
+		add(__("Send Code of Conduct"), (names, lv) => kol_bulk_call("send_code_of_conduct", { names }, lv));
 		add(__("Enroll in Sequence"), kol_bulk_enroll);
 
 		frappe.realtime.off("kol_bulk_action_done");

@@ -11,7 +11,7 @@ from kol_crm.deals.terms import (
 	validate_benefits,
 	validate_deliverables,
 )
-from kol_crm.intelligence import violations
+from kol_crm.intelligence import rules, violations
 from kol_crm.permissions import is_restricted
 from kol_crm.platform import attribution
 from kol_crm.utils import validation as v
@@ -65,6 +65,7 @@ class KOLPartnership(Document):
 		self.validate_origin()
 		self.validate_proposal()
 		self.validate_status_change()
+		rules.check_new_partnership(self)
 		self.validate_rules_acknowledgement()
 		validate_deliverables(self)
 		validate_benefits(self)

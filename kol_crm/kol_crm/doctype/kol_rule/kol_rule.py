@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from kol_crm.intelligence import rules
+
 
 class KOLRule(Document):
 	# begin: auto-generated types
@@ -17,5 +19,11 @@ class KOLRule(Document):
 		description: DF.Text
 		disabled: DF.Check
 		rule_title: DF.Data
+		text_changed_on: DF.Datetime | None
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		rules.set_text_changed_on(self)
+
+	def on_update(self):
+		rules.announce_change(self)

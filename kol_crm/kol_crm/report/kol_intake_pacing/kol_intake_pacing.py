@@ -1,19 +1,26 @@
 # Copyright (c) 2026, kol_crm contributors
 # For license information, please see license.txt
 
-"""KOL supply against audience per programme category, and whether intake should speed up."""
+"""KOL supply against audience per programme category, whether intake should speed up, and the
+internal candidates left there (internal first: external intake once that pool is exhausted)."""
 
+import frappe
 from frappe import _
 
 from kol_crm.intelligence import pacing
 
 
 def execute(filters: dict | None = None):
-	rows = pacing.pacing_rows()
+	filters = frappe._dict(frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
+	rows = pacing.pacing_rows(program_type=filters.get("program_type") or None)
 	data = [{**row, "advice": _(row["advice"]), "advice_key": row["advice"]} for row in rows]
 	message = None
 	if not rows:
 		message = _("Add programme categories with their audience in KOL CRM Settings to see intake pacing.")
+	elif exhausted := [row["category"] for row in rows if row["internal_exhausted"]]:
+		message = _("Internal pool exhausted in: {0}. External intake is next there.").format(
+			", ".join(frappe.bold(c) for c in exhausted)
+		)
 	chart = {
 		"data": {
 			"labels": [row["category"] for row in rows],
@@ -42,6 +49,11 @@ def execute(filters: dict | None = None):
 			"label": _("On pace"),
 			"value": sum(r["advice"] == pacing.ON_PACE for r in rows),
 			"indicator": "Green",
+		},
+		{
+			"label": _("Internal pool exhausted"),
+			"value": sum(r["internal_exhausted"] for r in rows),
+			"indicator": "Red",
 		},
 	]
 	return columns(), data, message, chart, summary
@@ -88,4 +100,11 @@ def columns() -> list[dict]:
 			"width": 120,
 		},
 		{"fieldname": "advice", "label": _("Advice"), "fieldtype": "Data", "width": 120},
+		{
+			"fieldname": "internal_left",
+			"label": _("Internal Candidates Left"),
+			"fieldtype": "Int",
+			"width": 170,
+		},
+		{"fieldname": "internal_pool", "label": _("Internal Pool"), "fieldtype": "Data", "width": 300},
 	]

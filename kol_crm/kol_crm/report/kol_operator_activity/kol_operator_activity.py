@@ -71,7 +71,9 @@ def weekly_counts(filters) -> list[tuple]:
 	criteria = period_criteria(interaction.interaction_on, filters)
 	if filters.get("operator"):
 		criteria.append(interaction.operator == filters.operator)
-	kol_filters = frappe._dict({k: v for k, v in filters.items() if k in ("category", "tier", "intake_path")})
+	kol_filters = frappe._dict(
+		{k: v for k, v in filters.items() if k in ("category", "tier", "intake_path", "program_type")}
+	)
 	on_kol = kol_criteria(kol, kol_filters, period_field=None)
 	if on_kol:  # join the KOL only when its fields (or the user's access) narrow the rows
 		query = query.inner_join(kol).on(kol.name == interaction.kol)
