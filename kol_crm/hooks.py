@@ -24,7 +24,9 @@ require_type_annotated_api_methods = True
 
 after_install = "kol_crm.setup.install.after_install"
 after_migrate = "kol_crm.setup.install.after_migrate"
-before_uninstall = "kol_crm.setup.install.before_uninstall"
+# what the app made outside its module goes on uninstall (kol_crm/setup/uninstall.py)
+before_uninstall = "kol_crm.setup.uninstall.before_uninstall"
+after_uninstall = "kol_crm.setup.uninstall.after_uninstall"
 
 # The roles, workflows and the round-robin Assignment Rule are not fixtures (Frappe re-imports
 # fixtures whole on every migrate): kol_crm.setup.records creates them when missing and keeps
@@ -53,8 +55,16 @@ website_route_rules = [
 
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
-	"hourly": ["kol_crm.tasks.send_sequence_steps", "kol_crm.tasks.process_received_applications"],
-	"cron": {"30 1 * * *": ["kol_crm.tasks.nightly_scores"]},
+	"hourly": [
+		"kol_crm.tasks.send_sequence_steps",
+		"kol_crm.tasks.process_received_applications",
+		# emails Frappe gave up on while the mail server was down go back in the queue (outreach/outage.py)
+		"kol_crm.tasks.requeue_unsent_email",
+	],
+	"cron": {
+		"30 1 * * *": ["kol_crm.tasks.nightly_scores"],
+		"*/5 * * * *": ["kol_crm.tasks.resume_stalled_recompute"],
+	},
 }
 
 # One permission model (kol_crm/permissions.py): KOLs, the records that hang off a KOL,
@@ -71,6 +81,7 @@ _CHILDREN = (
 	"KOL Partnership Rule",
 	"KOL Application Platform",
 	"KOL Candidate Import Row",
+	"KOL Content Version",
 )
 
 permission_query_conditions = {

@@ -3,7 +3,7 @@
 Roles:
 - KOL Portal User (a KOL's own Website User, no desk access): only the one KOL whose stored
   ``portal_user`` is that user, and of its records only what the portal shows (proposals once
-  sent, partnerships). The role has no DocPerm on any kol_crm DocType, so the desk, REST and
+  sent, partnerships, the content they submit for those partnerships). The role has no DocPerm on any kol_crm DocType, so the desk, REST and
   every list endpoint refuse it; the portal pages (``kol_crm/portal``) read through the rules
   below (``portal_kol``, ``portal_may_read``) with the fields they list, never a whole record.
 - KOL Manager (and System Manager, Administrator): every record.
@@ -11,6 +11,7 @@ Roles:
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
+  content under review, platform events, referral codes,
   and the child rows of all of these. Candidate imports: only their own.
 
 Rules:
@@ -36,6 +37,8 @@ OPERATOR = "KOL Operator"
 ANALYST = "KOL Analyst"
 ROLES = (MANAGER, OPERATOR, ANALYST)
 PORTAL = "KOL Portal User"
+# the team's community platform, pushing events through kol_crm.platform.api with an API key
+INTEGRATION = "KOL Integration"
 UNRESTRICTED_ROLES = frozenset({"System Manager", MANAGER})
 READ_PTYPES = frozenset({"read", "select", "report", "export", "print", "email", "share"})
 MODULE = "KOL CRM"
@@ -51,6 +54,9 @@ LINKED_DOCTYPES = (
 	"KOL Sequence Enrollment",
 	"KOL Sequence Send",
 	"KOL Application",
+	"KOL Platform Event",
+	"KOL Referral Code",
+	"KOL Content",
 	"KOL Rule Acknowledgement",
 )
 # DocTypes an operator sees only when they created them
@@ -87,12 +93,19 @@ def is_portal_user(user: str | None = None) -> bool:
 	return PORTAL in roles and not roles & {OPERATOR, ANALYST}
 
 
+def is_integration_user(user: str | None = None) -> bool:
+	"""The platform's integration login: holds the KOL Integration role (Administrator holds every
+	role). A KOL Manager without the role is no integration: the platform's data has one way in."""
+	user = user or frappe.session.user
+	return user != "Guest" and INTEGRATION in frappe.get_roles(user)
+
+
 # ------------------------------------------------------------------ the portal criterion
 
 # a proposal the KOL sees: one that was sent to them (never a draft, nor one awaiting approval)
 PORTAL_PROPOSAL_STATES = ("Sent", "Countered", "Accepted", "Rejected")
 # the records of their own KOL a portal user reads, with the condition on each (beyond ``kol``)
-PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None}
+PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None, "KOL Content": None}
 
 
 def portal_kol(user: str | None = None) -> str | None:
@@ -487,6 +500,23 @@ def validate_manager_override(
 		frappe.throw(reason_required, title=_("Invalid value"))
 	if not doc.get(flag):
 		doc.set(by, None)
+
+
+def may_create_kol(user: str | None = None) -> bool:
+	"""Creating a KOL (from a platform candidate, say): the DocType's create permission (managers and
+	operators; an operator becomes its owner)."""
+	return frappe.has_permission("KOL", "create", user=user or frappe.session.user)
+
+
+def may_change_partnership(partnership: str, user: str | None = None) -> bool:
+	"""Generating or revoking a partnership's referral codes: write access to the **stored**
+	partnership (a manager, or the operator who owns its KOL)."""
+	user = user or frappe.session.user
+	return (
+		bool(partnership)
+		and frappe.db.exists("KOL Partnership", partnership)
+		and frappe.has_permission("KOL Partnership", "write", partnership, user=user)
+	)
 
 
 def may_merge_kols(source: str, target: str, user: str | None = None) -> bool:

@@ -3,7 +3,7 @@
 from kol_crm.intake import applications
 from kol_crm.intelligence import deliverables, recompute, reminders, reviews, tiers
 from kol_crm.kol_crm.report import utils as reporting
-from kol_crm.outreach import sequences
+from kol_crm.outreach import outage, sequences
 
 
 def daily() -> None:
@@ -16,7 +16,11 @@ def daily() -> None:
 
 
 def nightly_scores() -> None:
-	recompute.recompute_all()
+	recompute.enqueue_recompute()
+
+
+def resume_stalled_recompute() -> None:
+	recompute.resume_stalled()
 
 
 def send_sequence_steps() -> None:
@@ -25,3 +29,7 @@ def send_sequence_steps() -> None:
 
 def process_received_applications() -> None:
 	applications.process_received_applications()
+
+
+def requeue_unsent_email() -> None:
+	outage.requeue_unsent()

@@ -15,6 +15,8 @@ OPERATOR_B = "kol.operator.b@kol-test.example"
 ANALYST = "kol.analyst@kol-test.example"
 # a KOL's portal login (a Website User); a test links it to a KOL (KOL.portal_user)
 PORTAL_USER = "kol.portal@kol-test.example"
+# the community platform's integration login (kol_crm.platform.api.push_events with its API key)
+INTEGRATION = "kol.integration@kol-test.example"
 
 USERS = {
 	MANAGER: ["KOL Manager"],
@@ -23,6 +25,7 @@ USERS = {
 	OPERATOR_B: ["KOL Operator"],
 	ANALYST: ["KOL Analyst"],
 	PORTAL_USER: ["KOL Portal User"],
+	INTEGRATION: ["KOL Integration"],
 }
 
 

@@ -4,7 +4,8 @@ B owns one KOL with a marker in every field that takes text, including the perso
 (email, phone, WeChat, address, agent contact), its child tables and every record that
 hangs off it: the rules acknowledgement B recorded (with evidence), a proposal with
 deliverables, benefits and negotiation rounds, the partnership made from it (with an
-acknowledged rule), interactions, a reminder (with its ToDo), a
+acknowledged rule), content under review for its deliverable (with its version, submitted as if
+by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
 violation, a tier change, a sequence enrolment and send, a self-nomination application and a
 candidate import with a result row, a timeline comment and an email on the KOL, and a
 privilege row. Everything is committed (the HTTP requests read it on their own connection)
@@ -103,9 +104,13 @@ def _digits(value: str) -> str:
 
 def build() -> World:
 	"""Create and commit B's world (as OPERATOR_B where a user would, as the system otherwise)."""
+	from frappe.model.workflow import apply_workflow
+
 	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 	from kol_crm.outreach import sequences
+	from kol_crm.platform import events as platform_events
+	from kol_crm.platform import referral_codes
 
 	frappe.set_user("Administrator")
 	tok = "mkB" + frappe.generate_hash(length=10)
@@ -209,8 +214,51 @@ def build() -> World:
 		}
 	).insert()
 	enrollment = sequences.enroll(kol, sequence.name)
+	# content under review for the partnership's deliverable (content review): one version kept
+	content = frappe.get_doc(
+		{
+			"doctype": "KOL Content",
+			"kol": kol.name,
+			"partnership": partnership.name,
+			"deliverable": partnership.deliverables[0].name,
+			"title": m("contenttitle"),
+			"body": m("contentbody"),
+			"link": f"https://drafts.example/{tok}contentlink",
+		}
+	).insert()
+	apply_workflow(content.as_json(), "Submit for Review")
 
 	frappe.set_user("Administrator")
+	# the platform's data on B's KOL: its account's activity, a referral code and a conversion
+	frappe.db.set_value("KOL", kol.name, "platform_account_id", m("uid"))
+	code = referral_codes.make_code(partnership.name).name
+	answer = platform_events.ingest(
+		[
+			{
+				"event_id": m("activity"),
+				"type": "activity",
+				"occurred_at": nowdate(),
+				"platform_user_id": m("uid"),
+				"user_name": m("pfname"),
+				"posts": 12,
+			},
+			{
+				"event_id": m("conversion"),
+				"type": "conversion",
+				"conversion": "paid",
+				"amount": 99,
+				"occurred_at": nowdate(),
+				"referral_code": code,
+				"customer_ref": m("customer"),
+			},
+		]
+	)
+	assert answer["accepted"] == 2, answer
+	# as if B's KOL had submitted it on the portal: its login is the KOL's email (personal)
+	frappe.db.set_value(
+		"KOL Content", content.name, {"submitted_by": kol.email, "reviewer_comment": m("reviewcomment")}
+	)
+	frappe.db.set_value("KOL Content Version", {"parent": content.name}, "submitted_by", kol.email)
 	kol.reload()
 	reminders.create_reminder(
 		kol.as_dict(), "Follow-up", add_days(nowdate(), 3), m("todo"), reference_row=m("refrow")
@@ -310,7 +358,8 @@ def build() -> World:
 
 	records = _collect(kol.name, application.name, candidate_import.name)
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)
-	_collect_markers(world, old_personal, request_ip)
+	# the converted user's reference is personal (permlevel 1, with the raw payload that repeats it)
+	_collect_markers(world, old_personal, request_ip, m("customer"))
 	frappe.db.commit()
 	world.fingerprint_sql = _fingerprint_sql(world)
 	rebase(world)
@@ -340,10 +389,10 @@ def _collect(kol: str, application: str, candidate_import: str) -> dict[str, lis
 	return {doctype: names for doctype, names in records.items() if names}
 
 
-def _collect_markers(world: World, old_personal: dict, request_ip: str) -> None:
+def _collect_markers(world: World, old_personal: dict, request_ip: str, *others: str) -> None:
 	"""Every stored text value of B's records that carries the token or is personal."""
 	kol = frappe.db.get_value("KOL", world.kol, PERSONAL_FIELDS, as_dict=True)
-	personal = {v for v in (*kol.values(), *old_personal.values(), request_ip) if v}
+	personal = {v for v in (*kol.values(), *old_personal.values(), request_ip, *others) if v}
 	personal |= {_digits(v) for v in personal if v.startswith("+")}  # a phone without its spaces
 	markers = set(personal)
 	for doctype, names in world.records.items():
@@ -511,12 +560,15 @@ def destroy(world: World) -> None:
 	if world.baseline:
 		restore(world)  # whatever a request left changed, so that every record deletes cleanly
 	order = [
+		"KOL Platform Event",
+		"KOL Referral Code",
 		"KOL Sequence Send",
 		"KOL Sequence Enrollment",
 		"KOL Reminder",
 		"KOL Tier Change",
 		"KOL Violation",
 		"KOL Interaction",
+		"KOL Content",
 		"KOL Partnership",
 		"KOL Proposal",
 		"KOL Application",

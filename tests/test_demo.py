@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import getdate, nowdate
 
 from kol_crm import demo
+from kol_crm.platform.candidates import candidates
 from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
 from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
 
@@ -31,8 +32,38 @@ def test_demo_covers_every_path_state_and_status():
 	assert _values("KOL Partnership", "status", linked) == PARTNERSHIP_STATUSES
 	assert frappe.db.count("KOL Interaction", linked) == result["interactions"] > 0
 	assert frappe.db.exists("KOL", {**own, "conflict_of_interest": 1})
+	# content review: one piece published, one resubmitted after changes were requested
+	assert _values("KOL Content", "workflow_state", linked) == {"Published", "Submitted"}
+	in_review = frappe.get_doc("KOL Content", {**linked, "workflow_state": "Submitted"})
+	assert [(v.version, v.outcome) for v in in_review.versions] == [(1, "Changes Requested"), (2, None)]
+	assert result["content"] == 2
 	for email, _first, _last, role in demo.USERS:
 		assert role in frappe.get_roles(email)
+
+	# the platform's data came through the endpoint: codes, conversions that make the results, activity
+	assert frappe.db.count("KOL Referral Code", linked) == result["referral_codes"] > 0
+	assert frappe.db.exists("KOL Referral Code", {**linked, "status": "Revoked"})
+	for p in frappe.get_all(
+		"KOL Partnership",
+		filters=linked,
+		fields=["name", "result_new_users", "result_activated_users", "result_paid_conversions"],
+	):
+		attributed = frappe.db.count(
+			"KOL Platform Event", {"partnership": p.name, "attribution": "Attributed"}
+		)
+		assert attributed == p.result_new_users + p.result_activated_users + p.result_paid_conversions
+	assert (
+		frappe.db.count(
+			"KOL Platform Event", {"attribution": "Not Attributed", "event_id": ("like", "demo-%")}
+		)
+		>= 2
+	)
+	assert frappe.db.exists(
+		"KOL Platform Event", {"event_id": ("like", "demo-late-%"), "attribution_note": ("like", "Late:%")}
+	)
+	assert frappe.db.count("KOL Partnership", {**linked, "result_new_users": (">", 0)}) > 0
+	assert frappe.db.count("KOL", {**own, "on_platform_followers": (">", 0)}) > 0
+	assert {c["platform_user_id"] for c in candidates()} >= {"UID-700101", "UID-700102", "UID-700103"}
 
 	today = getdate(nowdate())
 	follow_ups = frappe.get_all(

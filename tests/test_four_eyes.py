@@ -19,6 +19,7 @@ from frappe.utils import add_days, nowdate
 
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from tests import factories as f
+from tests import platform_helpers as ph
 from tests.api import ApiSession
 
 
@@ -255,12 +256,12 @@ def test_hole7_manager_creates_a_partnership_without_a_proposal_and_it_is_record
 	frappe.set_user(f.OPERATOR_A)
 	doc = frappe.get_doc("KOL Partnership", doc.name)
 	doc.update({"created_without_proposal": 0, "created_without_proposal_by": None, "no_proposal_reason": ""})
-	doc.result_new_users = 12
+	doc.target_new_users = 12
 	doc.save()
 	assert frappe.db.get_value(
 		"KOL Partnership",
 		doc.name,
-		["created_without_proposal", "created_without_proposal_by", "no_proposal_reason", "result_new_users"],
+		["created_without_proposal", "created_without_proposal_by", "no_proposal_reason", "target_new_users"],
 	) == (1, f.MANAGER, "Renewal of last year's contract", 12)
 
 
@@ -369,12 +370,13 @@ def test_hole7_operator_may_give_less_and_keeps_what_a_manager_agreed():
 	doc = frappe.get_doc("KOL Partnership", partnership.name)
 	doc.benefits[0].amount = 4000
 	doc.save()
-	# the operator records results without touching the benefits, and may lower them again
+	# results arrive from the platform (revenue share due follows); the operator may lower the benefits
+	frappe.set_user("Administrator")
+	ph.record_conversions(partnership.name, paid=[10000])
 	frappe.set_user(f.OPERATOR_A)
 	doc = frappe.get_doc("KOL Partnership", partnership.name)
-	doc.result_revenue = 10000
 	doc.save()
-	assert doc.revenue_share_due == 1000
+	assert (doc.result_revenue, doc.revenue_share_due) == (10000, 1000)
 	doc.benefits[0].amount = 3500
 	doc.save()
 	# what was given up is the manager's to give back

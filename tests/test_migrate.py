@@ -66,7 +66,7 @@ def defined_states(definition) -> list[tuple]:
 
 
 def test_hole11_migrate_keeps_administrator_choices(clean_cache):
-	lifecycle, proposal = all_definitions()
+	lifecycle, proposal, _content = all_definitions()
 	# an administrator configures the shipped records
 	rule = frappe.get_doc("Assignment Rule", RULE)
 	rule.update(
@@ -134,14 +134,12 @@ def test_hole11_migrate_keeps_administrator_choices(clean_cache):
 
 
 def test_a_new_site_gets_the_shipped_records(clean_cache):
-	lifecycle, proposal = all_definitions()
+	definitions = all_definitions()
 	ours = {
-		"Workflow State": [
-			s for d in (lifecycle, proposal) for s, _style in d.states if s not in FRAPPE_STATES
-		],
-		"Workflow Action Master": sorted({t.action for d in (lifecycle, proposal) for t in d.transitions}),
+		"Workflow State": [s for d in definitions for s, _style in d.states if s not in FRAPPE_STATES],
+		"Workflow Action Master": sorted({t.action for d in definitions for t in d.transitions}),
 	}
-	for definition in (lifecycle, proposal):
+	for definition in definitions:
 		frappe.delete_doc("Workflow", definition.name, force=True)
 	for doctype, names in ours.items():
 		frappe.db.delete(doctype, {"name": ("in", names)})
@@ -177,7 +175,7 @@ def test_a_new_site_gets_the_shipped_records(clean_cache):
 		"Saturday",
 		"Sunday",
 	]
-	for definition in (lifecycle, proposal):
+	for definition in definitions:
 		workflow = frappe.get_doc("Workflow", definition.name)
 		assert (
 			workflow.document_type,

@@ -6,6 +6,7 @@ from frappe.model.workflow import apply_workflow
 
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from tests import factories as f
+from tests import platform_helpers as ph
 from tests.api import ApiSession
 
 
@@ -24,9 +25,12 @@ def test_accepted_proposal_maps_to_a_partnership_with_its_terms():
 	assert (str(partnership.start_date), str(partnership.end_date)) == ("2026-11-01", "2027-01-31")
 	assert [d.description for d in partnership.deliverables] == ["Review video"]
 	assert [b.benefit_type for b in partnership.benefits] == ["Cash", "Revenue Share", "Traffic Exposure"]
-	partnership.result_revenue = 20000
+	partnership.result_revenue = 20000  # typed results are not taken: conversions make them
 	partnership.insert()
 	assert partnership.status == "Active"
+	assert (partnership.result_revenue, partnership.revenue_share_due) == (0, 0)
+	ph.record_conversions(partnership.name, paid=[20000])
+	partnership.reload()
 	assert partnership.revenue_share_due == 2000  # 10 % revenue share
 	# the proposal keeps its own rows
 	assert len(frappe.get_doc("KOL Proposal", prop.name).deliverables) == 1

@@ -21,6 +21,7 @@ from kol_crm.kol_crm.report.kol_pipeline import kol_pipeline
 from kol_crm.kol_crm.report.kol_proposal_outcomes import kol_proposal_outcomes
 from kol_crm.kol_crm.report.kol_tier_pyramid import kol_tier_pyramid
 from tests import factories as f
+from tests import platform_helpers as ph
 
 REPORTS = (
 	kol_pipeline,
@@ -239,8 +240,17 @@ def test_follow_up_due_lists_today_and_overdue_with_last_interaction(programme):
 # ------------------------------------------------------------------ KOL Partnership Performance
 
 
-def _partnership(kol, benefits, **results):
-	return (
+def _partnership(
+	kol,
+	benefits,
+	result_new_users=0,
+	result_activated_users=0,
+	result_paid_conversions=0,
+	result_revenue=0,
+	**values,
+):
+	"""A partnership and its results, as conversions the platform sent through its referral code."""
+	name = (
 		frappe.get_doc(
 			{
 				"doctype": "KOL Partnership",
@@ -251,12 +261,22 @@ def _partnership(kol, benefits, **results):
 				"end_date": "2026-06-30",
 				"benefits": benefits,
 				"no_proposal_reason": "Report fixture",
-				**results,
+				**values,
 			}
 		)
 		.insert()
 		.name
 	)
+	paid = (
+		[result_revenue / result_paid_conversions] * result_paid_conversions
+		if result_paid_conversions
+		else []
+	)
+	if result_new_users or result_activated_users or paid:
+		ph.record_conversions(
+			name, result_new_users, result_activated_users, paid, occurred_at="2026-03-01T10:00:00"
+		)
+	return name
 
 
 def test_partnership_performance_spend_cost_per_result_and_revenue_share(programme):

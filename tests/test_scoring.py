@@ -110,7 +110,7 @@ def test_changing_weights_and_recomputing_moves_tiers():
 	frappe.set_user(f.MANAGER)
 	h.settings(weight_content_quality=0, weight_engagement=0)  # reach alone: 58 -> still Silver
 	frappe.db.set_value("KOL", kol.name, "score_overall", 0)
-	result = recompute.recompute_all(publish=True, commit=False)
+	result = recompute.recompute_all(commit=False)
 	assert result["failed"] == 0
 	kol.reload()
 	assert kol.score_overall == pytest.approx(58.3, abs=0.1)

@@ -95,7 +95,15 @@ DENY = {
 }
 
 # "portal": a KOL's portal login (a Website User) linked to operator A's KOL, not to B's
-ROLES = {"opA": f.OPERATOR_A, "analyst": f.ANALYST, "portal": f.PORTAL_USER, "guest": "Guest"}
+# "integration": the community platform's login (KOL Integration role), which may push events and
+# read nothing
+ROLES = {
+	"opA": f.OPERATOR_A,
+	"analyst": f.ANALYST,
+	"portal": f.PORTAL_USER,
+	"integration": f.INTEGRATION,
+	"guest": "Guest",
+}
 STAR, ALL, STD = "star", "all", "std"  # fields=["*"] / every field by name / no field argument
 VARIANT_PARAMS = frozenset({"fields", "fieldname", "field", "stats", "filter_fields"})
 
@@ -468,6 +476,42 @@ OVERRIDES = {
 		"source": lambda c: c.world.kol,
 		"target": lambda c: c.world.a_kol,
 	},
+	# the platform's endpoint and the referral codes: B's code, partnership and account
+	"kol_crm.platform.api.push_events": {
+		"events": lambda c: [
+			{
+				"event_id": f"{PROBE}-conversion",
+				"type": "conversion",
+				"conversion": "paid",
+				"amount": 1,
+				"occurred_at": "2026-01-01",
+				"referral_code": c.world.first("KOL Referral Code"),
+			},
+			{
+				"event_id": f"{PROBE}-activity",
+				"type": "activity",
+				"occurred_at": "2026-01-01",
+				"kol": c.world.kol,
+				"posts": 0,
+			},
+		]
+	},
+	"kol_crm.platform.api.import_conversions": {
+		"csv_text": lambda c: (
+			"event_id,conversion,occurred_at,referral_code\n"
+			f"{PROBE}-csv,new_user,2026-01-01,{c.world.first('KOL Referral Code')}\n"
+		)
+	},
+	"kol_crm.platform.referral_codes.generate_referral_code": {
+		"partnership": lambda c: c.world.first("KOL Partnership")
+	},
+	"kol_crm.platform.referral_codes.revoke_referral_code": {
+		"code": lambda c: c.world.first("KOL Referral Code"),
+		"reason": lambda c: PROBE,
+	},
+	"kol_crm.platform.candidates.create_kol_from_platform_user": {
+		"platform_user_id": lambda c: frappe.db.get_value("KOL", c.world.kol, "platform_account_id")
+	},
 	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": {
 		"workflow_state_field": lambda c: "workflow_state",
 		"states": lambda c: frappe.get_all("Workflow State", pluck="name"),
@@ -526,7 +570,7 @@ def _doctypes(endpoint: Endpoint, role: str) -> list[str]:
 
 def _params():
 	for endpoint in ENDPOINTS:
-		for role in ["opA", "analyst", "portal"] + (["guest"] if endpoint.guest else []):
+		for role in ["opA", "analyst", "portal", "integration"] + (["guest"] if endpoint.guest else []):
 			for doctype in _doctypes(endpoint, role):
 				for variant in _variants(endpoint, role, doctype):
 					yield pytest.param(
@@ -691,7 +735,14 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 	methods = {e.path for e in ENDPOINTS if not e.is_route}
 	routes = {e.path for e in ENDPOINTS if e.is_route}
 	assert len(DOCTYPES) >= 29, DOCTYPES
-	assert {"KOL", "KOL Platform Account", "KOL Occasion", "KOL Candidate Import Row"} <= set(OWNED)
+	assert {
+		"KOL",
+		"KOL Platform Account",
+		"KOL Occasion",
+		"KOL Candidate Import Row",
+		"KOL Platform Event",
+		"KOL Referral Code",
+	} <= set(OWNED)
 	assert len(methods) >= 150, sorted(methods)
 	for expected in (
 		"frappe.client.get_list",
@@ -712,6 +763,11 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"frappe.model.workflow.apply_workflow",
 		"kol_crm.overrides.client.get_count",
 		"kol_crm.outreach.bulk.set_field",
+		"kol_crm.platform.api.push_events",
+		"kol_crm.platform.api.import_conversions",
+		"kol_crm.platform.referral_codes.generate_referral_code",
+		"kol_crm.platform.referral_codes.revoke_referral_code",
+		"kol_crm.platform.candidates.create_kol_from_platform_user",
 	):
 		assert expected in methods, expected
 	assert {"GET /api/resource/{doctype}", "GET /api/v2/document/{doctype}/{name}"} <= routes

@@ -15,7 +15,8 @@
    common filters), as a manager and as an operator, ``repeat`` times, and takes the median.
 3. Runs beside each one the hand-written SQL for the same answer and prints name, median ms,
    optimal-SQL ms and their ratio. The table is also written as JSON (``output``, default the
-   site's private files) so runs can be compared.
+   site's private files), and compared with the newest earlier run of the same size in that
+   folder: a timing more than 20 % slower is flagged as a regression (``history``).
 
 ``generate=False`` times again on the programme the last run left (after a code change).
 For KOL Pipeline the "optimal SQL" is the same two queries as raw SQL plus the same reduction in
@@ -36,6 +37,7 @@ import os
 import frappe
 from frappe.utils import now_datetime
 
+from kol_crm.benchmarks import history
 from kol_crm.benchmarks.build import build_programme
 from kol_crm.benchmarks.data import PREFIX
 from kol_crm.benchmarks.figures import format_table
@@ -94,6 +96,13 @@ def run(
 		)
 		os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 		path = os.path.abspath(path)
+		previous = history.previous_run(os.path.dirname(path), size, exclude=path)
+		if previous:
+			result["against_previous"] = {
+				"path": previous["path"],
+				"rows": history.compare(timings, previous["timings"]),
+			}
+			say(history.comparison_table(result["against_previous"]["rows"], previous["path"]))
 		with open(path, "w") as f:
 			json.dump(result, f, indent=1, default=str)
 		say(f"written to {path}")

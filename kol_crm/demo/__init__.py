@@ -5,9 +5,9 @@
 
 Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
 analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
-approval state, partnerships made from accepted proposals and interactions over the last
-90 days; the shipped rules with every onboarded KOL's acknowledgement, two violations and
-their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
+approval state, partnerships made from accepted proposals (one with content in review) and
+interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
+two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
 controller runs. A seeded random generator keeps runs reproducible.
 
 Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
@@ -15,7 +15,9 @@ are refreshed (roles, password). ``reset=True`` deletes the demo records first a
 
 One module per area, in the order the build runs: ``users``, ``masters`` (categories and
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
-(who the KOLs are), ``kols``, ``proposals``, ``partnerships``, ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+(who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
+sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
+candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
 """
 
 import itertools
@@ -29,7 +31,8 @@ from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
 from kol_crm.demo.kols import AFTER_PROPOSALS, add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
-from kol_crm.demo.partnerships import add_partnership
+from kol_crm.demo.partnerships import add_content, add_partnership
+from kol_crm.demo.platform import add_platform_data, reset_rng
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import remove_demo_data
 from kol_crm.demo.users import USERS, ensure_users
@@ -68,6 +71,7 @@ def build(reset: bool = False, password: str = PASSWORD, commit: bool = False) -
 def make_records(state: DemoState) -> None:
 	"""Create the demo records in dependency order, all drawing on ``state``'s one random generator."""
 	ensure_categories()
+	reset_rng()
 	conduct.ensure_rules()
 	conduct.ensure_programme_categories()
 	state.tiers = ensure_tiers()
@@ -83,6 +87,8 @@ def make_records(state: DemoState) -> None:
 	for offer, proposal in state.offers:
 		if offer.partnership:
 			add_partnership(state, offer, proposal)
+	add_platform_data(state)
+	add_content(state)
 	conduct.add_violations(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
@@ -101,6 +107,9 @@ def counts() -> dict:
 		"proposals": frappe.db.count("KOL Proposal", linked),
 		"partnerships": frappe.db.count("KOL Partnership", linked),
 		"interactions": frappe.db.count("KOL Interaction", linked),
+		"referral_codes": frappe.db.count("KOL Referral Code", linked),
+		"platform_events": frappe.db.count("KOL Platform Event", {"event_id": ("like", "demo-%")}),
+		"content": frappe.db.count("KOL Content", linked),
 		"rule_acknowledgements": frappe.db.count("KOL Rule Acknowledgement", linked),
 		"violations": frappe.db.count("KOL Violation", linked),
 	}

@@ -14,6 +14,8 @@ def remove_demo_data() -> None:
 	Demo users are kept (they may own log entries); ``ensure_users`` resets them.
 	"""
 	kols = demo_kols()
+	# what the platform sent the demo, the events of users who are no KOL included
+	frappe.db.delete("KOL Platform Event", {"event_id": ("like", "demo-%")})
 	if kols:
 		for doctype, fieldname in _doctypes_linking_kol():
 			for name in frappe.get_all(doctype, filters={fieldname: ("in", kols)}, pluck="name"):

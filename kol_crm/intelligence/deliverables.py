@@ -8,13 +8,16 @@ the owning operator of the KOL gets
   mark it Delivered or Missed (the app never decides that on its own).
 
 Both are KOL Reminders with their ToDo, once per deliverable row and due date. The report
-*KOL Deliverables* lists them.
+*KOL Deliverables* lists them. Each reminder also says where the deliverable's content stands
+in its review (none submitted yet, waiting for review, changes requested, approved: see
+``kol_crm/content``), so the operator knows whether to chase the KOL or to review.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
+from kol_crm.content.review import content_status
 from kol_crm.intelligence.reminders import create_reminder
 from kol_crm.utils.jobs import for_each
 from kol_crm.utils.settings import get_settings
@@ -66,6 +69,8 @@ def run_deliverable_reminders(today=None) -> dict:
 	s = get_settings()
 	today = getdate(today or nowdate())
 	due, missed = [], []
+	rows = pending_deliverables(add_days(today, s.deliverable_lead_days))
+	content = content_status([row.row for row in rows])
 
 	def remind(row):
 		due_on = getdate(row.due_date)
@@ -73,15 +78,16 @@ def run_deliverable_reminders(today=None) -> dict:
 			text = _(
 				"{0} of {1} was due on {2} ({3}) and is not marked Delivered: mark it Delivered or Missed on the partnership."
 			).format(describe(row), row.kol_name, frappe.format(due_on, "Date"), row.partnership)
+			text = f"{text} {content[row.row]}"
 			if create_reminder(row, MISSED, add_days(due_on, 1), text, reference_row=row.row):
 				missed.append(row.row)
 		else:
 			text = _("{0} of {1} is due on {2} ({3}).").format(
 				describe(row), row.kol_name, frappe.format(due_on, "Date"), row.partnership
 			)
+			text = f"{text} {content[row.row]}"
 			if create_reminder(row, DUE, due_on, text, reference_row=row.row):
 				due.append(row.row)
 
-	rows = pending_deliverables(add_days(today, s.deliverable_lead_days))
 	for_each(rows, remind, _("Deliverable reminder failed for {0}"))
 	return {"due": due, "missed": missed}

@@ -150,20 +150,19 @@ def activity_score(doc, s, today) -> tuple[float | None, str]:
 	return score, detail
 
 
-def category_match(category: str | None, s) -> tuple[float | None, str]:
+def category_match(category: str | None, s, cache: dict | None = None) -> tuple[float | None, str]:
+	"""How the KOL's category matches the programme categories. ``cache`` (a dict kept by the
+	caller) holds the category tree for a bulk rescore instead of two queries per KOL."""
 	targets = [row.category for row in s.program_categories if row.category]
 	if not category:
 		return None, _("no category set")
 	if not targets:
 		return None, _("no programme categories set")
-	cat = frappe.db.get_value("KOL Category", category, ["lft", "rgt", "parent_kol_category"], as_dict=True)
+	tree = _category_tree(targets, cache)
+	cat = tree["categories"].get(category) if tree else _category(category)
 	if not cat:
 		return None, _("unknown")
-	rows = frappe.get_all(
-		"KOL Category",
-		filters={"name": ("in", targets)},
-		fields=["name", "lft", "rgt", "parent_kol_category"],
-	)
+	rows = tree["targets"] if tree else _categories(targets)
 	for t in rows:
 		if t.lft <= cat.lft and cat.rgt <= t.rgt:
 			return CATEGORY_MATCH, _("{0} is within programme category {1}").format(category, t.name)
@@ -179,8 +178,35 @@ def category_match(category: str | None, s) -> tuple[float | None, str]:
 	return CATEGORY_OTHER, _("{0} is outside the programme categories").format(category)
 
 
-def fit_score(doc, s) -> tuple[float | None, str]:
-	category, why = category_match(doc.category, s)
+CATEGORY_FIELDS = ("name", "lft", "rgt", "parent_kol_category")
+
+
+def _category(name: str):
+	return frappe.db.get_value("KOL Category", name, CATEGORY_FIELDS, as_dict=True)
+
+
+def _categories(names: list[str]) -> list:
+	return frappe.get_all(
+		"KOL Category", filters={"name": ("in", names)}, fields=list(CATEGORY_FIELDS), order_by="lft"
+	)
+
+
+def _category_tree(targets: list[str], cache: dict | None) -> dict | None:
+	"""Every category and the programme's, read once into ``cache`` (None without a cache)."""
+	if cache is None:
+		return None
+	if cache.get("category_targets") != targets:
+		rows = frappe.get_all("KOL Category", fields=list(CATEGORY_FIELDS), order_by="lft")
+		cache["category_targets"] = targets
+		cache["category_tree"] = {
+			"categories": {row.name: row for row in rows},
+			"targets": [row for row in rows if row.name in set(targets)],
+		}
+	return cache["category_tree"]
+
+
+def fit_score(doc, s, cache: dict | None = None) -> tuple[float | None, str]:
+	category, why = category_match(doc.category, s, cache)
 	rating = _stars(doc.fit_rating)
 	score = _blend({"category": category, "rating": rating}, FIT_PARTS)
 	return score, _("category match {0} ({1}), operator fit rating {2}").format(
@@ -195,7 +221,7 @@ def weights_for(doc, s) -> dict[str, float]:
 	return {c: flt(s.get(prefix + c)) * factors[c] for c in COMPONENTS}
 
 
-def compute(doc, s=None, today=None) -> dict:
+def compute(doc, s=None, today=None, cache: dict | None = None) -> dict:
 	"""Scores, unknowns and explanation lines for a KOL document (never raises on missing data)."""
 	s = s or get_settings()
 	today = getdate(today or nowdate())
@@ -204,7 +230,7 @@ def compute(doc, s=None, today=None) -> dict:
 		"engagement": engagement_score(doc, s),
 		"content_quality": content_quality_score(doc, s),
 		"activity": activity_score(doc, s, today),
-		"fit": fit_score(doc, s),
+		"fit": fit_score(doc, s, cache),
 	}
 	weights = weights_for(doc, s)
 	labels = component_labels()
@@ -240,11 +266,12 @@ def compute(doc, s=None, today=None) -> dict:
 	}
 
 
-def apply_scores(doc, s=None, today=None) -> dict:
-	"""Store the scores and their explanation on the KOL (called from KOL.validate)."""
-	result = compute(doc, s, today)
+def apply_scores(doc, s=None, today=None, cache: dict | None = None) -> dict:
+	"""Store the scores and their explanation on the KOL (called from KOL.validate, and by
+	``recompute`` on a lightweight row with the same fields)."""
+	result = compute(doc, s, today, cache)
 	for c, score in result["scores"].items():
-		doc.set(f"score_{c}", round(score, 1) if score is not None else 0)
+		setattr(doc, f"score_{c}", round(score, 1) if score is not None else 0)
 	doc.score_overall = round(result["overall"], 1) if result["overall"] is not None else 0
 	labels = component_labels()
 	doc.score_unknown = ", ".join(labels[c] for c in result["unknown"]) or None
@@ -253,6 +280,3 @@ def apply_scores(doc, s=None, today=None) -> dict:
 	doc.scored_on = now_datetime()
 	doc.flags.overall_known = result["overall"] is not None
 	return result
-
-
-# ------------------------------------------------------------------ recompute every KOL

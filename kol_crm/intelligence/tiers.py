@@ -204,28 +204,33 @@ def log_changes(doc) -> None:
 	before = doc.get_doc_before_save()
 	old_tier = before.tier if before else None
 	if (old_tier or None) != (doc.tier or None):
-		frappe.get_doc(
-			{
-				"doctype": "KOL Tier Change",
-				"kol": doc.name,
-				"changed_on": now_datetime(),
-				"changed_by": frappe.session.user,
-				"from_tier": old_tier,
-				"to_tier": doc.tier,
-				"overall_score": doc.score_overall,
-				"pinned": doc.tier_pinned,
-				"reason": doc.tier_pin_reason if doc.tier_pinned else doc.tier_reason,
-			}
-		).insert(ignore_permissions=True)  # a log written by the system
-		doc.add_comment(
-			"Info",
-			_("Tier changed from {0} to {1}: {2}").format(
-				old_tier or _("none"), doc.tier or _("none"), doc.tier_reason or ""
-			),
-		)
+		# a log written by the system
+		frappe.get_doc(tier_change(doc, old_tier)).insert(ignore_permissions=True)
+		doc.add_comment("Info", tier_change_comment(old_tier, doc.tier, doc.tier_reason))
 	if doc.flags.privilege_log:
 		doc.add_comment("Info", doc.flags.privilege_log)
 		doc.flags.privilege_log = None
+
+
+def tier_change(doc, old_tier: str | None) -> dict:
+	"""The KOL Tier Change record of ``doc`` moving from ``old_tier`` to its tier."""
+	return {
+		"doctype": "KOL Tier Change",
+		"kol": doc.name,
+		"changed_on": now_datetime(),
+		"changed_by": frappe.session.user,
+		"from_tier": old_tier,
+		"to_tier": doc.tier,
+		"overall_score": doc.score_overall,
+		"pinned": doc.tier_pinned,
+		"reason": doc.tier_pin_reason if doc.tier_pinned else doc.tier_reason,
+	}
+
+
+def tier_change_comment(old_tier: str | None, new_tier: str | None, reason: str | None) -> str:
+	return _("Tier changed from {0} to {1}: {2}").format(
+		old_tier or _("none"), new_tier or _("none"), reason or ""
+	)
 
 
 def delete_kol_logs(doc) -> None:

@@ -58,6 +58,13 @@ def kol_for_communication(comm) -> tuple[str | None, str | None, str | None]:
 		if comm.reference_doctype == "KOL Proposal":
 			return kol, comm.reference_name, None
 		return kol, None, comm.reference_name
+	if comm.reference_doctype == "KOL Content" and comm.reference_name:
+		# an email about a piece of content (content review): the KOL's, about its partnership
+		row = (
+			frappe.db.get_value("KOL Content", comm.reference_name, ["kol", "partnership"], as_dict=True)
+			or frappe._dict()
+		)
+		return row.kol, None, row.partnership
 	if comm.sent_or_received == "Received" and comm.sender:
 		return kol_for_address(parse_addr(comm.sender)[1]), None, None
 	return None, None, None

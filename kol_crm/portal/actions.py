@@ -4,14 +4,20 @@ the app: the portal role has no desk permission, so the save ignores permissions
 rule of the DocType (workflow guards, negotiation history, rules acknowledged) still applies.
 The operator sees each change on the record's timeline: Frappe's Version, and a comment."""
 
+import base64
+import binascii
+
 import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, getdate, nowdate
 
+from kol_crm.content.review import MAX_TITLE, deliverable_row
 from kol_crm.intelligence import rules
 from kol_crm.portal import views
+from kol_crm.workflows import kol_content
 
 MAX_MESSAGE = 2000
+MAX_BODY = 20000
 
 
 @frappe.whitelist(methods=["POST"])
@@ -125,6 +131,137 @@ def update_profile(
 	save_as_kol(doc)
 	doc.add_comment("Info", _("The KOL updated on the portal: {0}.").format(", ".join(changed)))
 	return {"changed": changed}
+
+
+@frappe.whitelist(methods=["POST"])
+def submit_content(
+	partnership: str,
+	deliverable: str,
+	title: str,
+	body: str | None = None,
+	link: str | None = None,
+	content: str | None = None,
+	file_name: str | None = None,
+	file_data: str | None = None,
+	submit: int = 1,
+) -> dict:
+	"""The KOL's content for a deliverable of their partnership: a new piece, or their Draft or
+	Changes Requested piece (``content``) again, with a file if they attach one; submitted for
+	review (the workflow's "Submit for Review" or "Resubmit"), or kept as a draft (``submit=0``).
+
+	Every record is checked as stored: the partnership is the KOL's, the deliverable is a row of
+	it, and the content (if named) is theirs and for that row."""
+	views.check_record("KOL Partnership", partnership)
+	row = deliverable_row(partnership, deliverable)
+	if not row:
+		views.not_permitted()
+	title = (title or "").strip()
+	body = (body or "").strip() or None
+	link = (link or "").strip() or None
+	upload = uploaded_file(file_name, file_data)
+	check_content_input(title, body)
+	if content:
+		views.check_record("KOL Content", content)
+		doc = frappe.get_doc("KOL Content", content)
+		if (doc.partnership, doc.deliverable) != (partnership, deliverable):
+			views.not_permitted()
+		if doc.workflow_state not in kol_content.EDITABLE_STATES:
+			frappe.throw(
+				_("This content is {0}; you can't change it now.").format(_(doc.workflow_state)),
+				title=_("Not permitted"),
+			)
+	else:
+		doc = new_content(partnership, row)
+	doc.update({"title": title, "body": body, "link": link})
+	if cint(submit) and not (body or link or upload or doc.get("attachment")):
+		frappe.throw(
+			_("Add the text, a link or a file before submitting the content for review."),
+			title=_("Missing value"),
+		)
+	if doc.is_new():
+		save_as_kol(doc, "")
+	if upload:
+		doc.attachment = attach_file(doc, *upload)
+	action = None
+	if cint(submit):
+		action = kol_content.PORTAL_TRANSITIONS[(doc.workflow_state, kol_content.SUBMITTED)]
+		doc.workflow_state = kol_content.SUBMITTED
+	save_as_kol(doc, action or "")
+	return {"name": doc.name, "workflow_state": doc.workflow_state, "version": cint(doc.current_version)}
+
+
+def check_content_input(title: str, body: str | None) -> None:
+	if not title:
+		frappe.throw(_("Give your content a title."), title=_("Missing value"))
+	if len(title) > MAX_TITLE:
+		frappe.throw(
+			_("The title is too long ({0} characters); keep it under {1}.").format(len(title), MAX_TITLE),
+			title=_("Invalid value"),
+		)
+	if body and len(body) > MAX_BODY:
+		frappe.throw(
+			_("Your text is too long ({0} characters); keep it under {1}, or send a link or a file.").format(
+				len(body), MAX_BODY
+			),
+			title=_("Invalid value"),
+		)
+
+
+def new_content(partnership: str, row) -> "frappe.model.document.Document":
+	"""A new piece of content for the deliverable ``row`` of the KOL's own ``partnership``: while the
+	partnership runs, and no more pieces than the deliverable's quantity."""
+	status, kol = frappe.db.get_value("KOL Partnership", partnership, ["status", "kol"])
+	if status not in views.OPEN_PARTNERSHIP_STATUSES:
+		frappe.throw(
+			_("This partnership is {0}; no new content can be submitted.").format(_(status)),
+			title=_("Not permitted"),
+		)
+	count = frappe.db.count("KOL Content", {"partnership": partnership, "deliverable": row.name})
+	if count >= max(cint(row.quantity), 1):
+		frappe.throw(
+			_(
+				"This deliverable asks for {0} piece(s) of content and you have {1}: open one to change it."
+			).format(max(cint(row.quantity), 1), count),
+			title=_("Not permitted"),
+		)
+	doc = frappe.new_doc("KOL Content")
+	doc.update({"kol": kol, "partnership": partnership, "deliverable": row.name})
+	return doc
+
+
+def uploaded_file(file_name: str | None, file_data: str | None) -> tuple[str, bytes] | None:
+	"""(name, content) of the file the KOL sent: a multipart upload (``file``) or a data URL."""
+	request = getattr(frappe.local, "request", None)
+	upload = request.files.get("file") if request is not None and request.files else None
+	if upload:
+		return upload.filename, upload.stream.read()
+	if not file_data:
+		return None
+	try:
+		content = base64.b64decode(file_data.split(",", 1)[-1], validate=True)
+	except (binascii.Error, ValueError):
+		frappe.throw(_("The file could not be read; attach it again."), title=_("Invalid value"))
+	return file_name or "file", content
+
+
+def attach_file(doc, file_name: str, content: bytes) -> str:
+	"""A private File attached to the content, owned by the KOL (so they can open it again);
+	Frappe's own checks apply (size, allowed extensions). Its URL."""
+	file_name = (file_name or "file").replace("/", "_").replace("\\", "_").strip()[:140] or "file"
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name,
+			"content": content,
+			"is_private": 1,
+			"attached_to_doctype": "KOL Content",
+			"attached_to_name": doc.name,
+			"attached_to_field": "attachment",
+		}
+	)
+	# the portal role has no permission on File: the KOL attaches to the content checked above
+	file.insert(ignore_permissions=True)
+	return file.file_url
 
 
 def set_occasions(doc, rows: list) -> None:

@@ -12,6 +12,7 @@ import frappe
 from frappe import _
 
 from kol_crm import permissions
+from kol_crm.workflows.kol_content import EDITABLE_STATES
 
 PROPOSAL_FIELDS = ["name", "title", "purpose", "workflow_state", "valid_from", "valid_until", "currency"]
 PARTNERSHIP_FIELDS = [
@@ -26,7 +27,42 @@ PARTNERSHIP_FIELDS = [
 	"rules_acknowledged_on",
 ]
 DELIVERABLE_FIELDS = ["deliverable_type", "description", "platform", "quantity", "due_date", "status"]
+# what the KOL sees of their content: never who reviewed it (the team's logins) nor the metrics
+CONTENT_FIELDS = [
+	"name",
+	"deliverable",
+	"title",
+	"workflow_state",
+	"current_version",
+	"body",
+	"link",
+	"attachment",
+	"reviewer_comment",
+	"live_url",
+	"published_on",
+]
+CONTENT_VERSION_FIELDS = [
+	"version",
+	"submitted_on",
+	"submitted_via",
+	"title",
+	"body",
+	"link",
+	"attachment",
+	"outcome",
+	"reviewer_comment",
+]
+
 BENEFIT_FIELDS = ["benefit_type", "description", "amount", "revenue_share_percent"]
+# what the platform's conversions made of the partnership (kol_crm/platform/attribution.py)
+RESULT_FIELDS = [
+	"result_new_users",
+	"result_activated_users",
+	"result_paid_conversions",
+	"result_revenue",
+	"revenue_share_due",
+]
+REFERRAL_CODE_FIELDS = ["code", "referral_link", "status", "revoked_on"]
 ROUND_FIELDS = ["round_date", "party", "channel", "offer", "budget"]
 OCCASION_FIELDS = ["name", "occasion_date", "occasion", "repeats_yearly"]
 SOFT_FACTS = ("preferences", "wants_money", "wants_personal_brand", "wants_platform_support", "wants_traffic")
@@ -136,12 +172,49 @@ def partnership(name: str, user: str | None = None) -> dict:
 	check_record("KOL Partnership", name, user)
 	data = frappe.db.get_value("KOL Partnership", name, PARTNERSHIP_FIELDS, as_dict=True)
 	data.deliverables = children(
-		"KOL Deliverable", name, "KOL Partnership", "deliverables", DELIVERABLE_FIELDS
+		"KOL Deliverable", name, "KOL Partnership", "deliverables", ["name", *DELIVERABLE_FIELDS]
 	)
 	data.benefits = children("KOL Benefit", name, "KOL Partnership", "benefits", BENEFIT_FIELDS)
 	data.rules = rules(name, data.rules_acknowledged)
+	data.results = frappe.db.get_value("KOL Partnership", name, RESULT_FIELDS, as_dict=True)
+	data.referral_codes = frappe.get_all(
+		"KOL Referral Code", filters={"partnership": name}, fields=REFERRAL_CODE_FIELDS, order_by="creation"
+	)
+	add_contents(data)
 	data.can_acknowledge = not data.rules_acknowledged and data.status in OPEN_PARTNERSHIP_STATUSES
 	return data
+
+
+def add_contents(data) -> None:
+	"""Each deliverable's content (the partnership was checked: its content is the KOL's), with
+	its versions, and whether the KOL may add a piece or change one."""
+	contents = frappe.get_all(
+		"KOL Content",
+		filters={"partnership": data.name},
+		fields=CONTENT_FIELDS,
+		order_by="creation",
+	)
+	versions = {}
+	for row in frappe.get_all(
+		"KOL Content Version",
+		filters={
+			"parenttype": "KOL Content",
+			"parentfield": "versions",
+			"parent": ("in", [c.name for c in contents] or [""]),
+		},
+		fields=["parent", *CONTENT_VERSION_FIELDS],
+		order_by="idx desc",
+	):
+		versions.setdefault(row.pop("parent"), []).append(row)
+	is_open = data.status in OPEN_PARTNERSHIP_STATUSES
+	for deliverable in data.deliverables:
+		deliverable.contents = [c for c in contents if c.deliverable == deliverable.name]
+		for content in deliverable.contents:
+			content.versions = versions.get(content.name, [])
+			content.can_edit = content.workflow_state in EDITABLE_STATES
+		deliverable.can_add_content = is_open and len(deliverable.contents) < max(
+			deliverable.quantity or 1, 1
+		)
 
 
 def rules(partnership_name: str, acknowledged: bool) -> list[dict]:

@@ -1,5 +1,5 @@
-"""The Kanban Boards kol_crm ships: KOLs by lifecycle state (one board per intake path) and
-KOL Proposals by approval state.
+"""The Kanban Boards kol_crm ships: KOLs by lifecycle state (one board per intake path), KOL
+Proposals by approval state and KOL Content by review state.
 
 Like the records in ``kol_crm.setup.records``, a board is created when missing on install and on
 every migrate and never changed afterwards: its columns, card fields, filters and order are the
@@ -11,16 +11,19 @@ import json
 
 import frappe
 
+from kol_crm.workflows.kol_content import DEFINITION as CONTENT_REVIEW
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, EXTERNAL_STATES, INTERNAL, INTERNAL_STATES
 from kol_crm.workflows.kol_proposal import CLOSED_STATES as PROPOSAL_CLOSED_STATES
 from kol_crm.workflows.kol_proposal import OPEN_STATES as PROPOSAL_OPEN_STATES
 
 KOL_CARD_FIELDS = ("tier", "score_overall", "operator", "next_follow_up_on")
 PROPOSAL_CARD_FIELDS = ("kol_name", "budget", "valid_until")
+CONTENT_CARD_FIELDS = ("kol_name", "deliverable_description", "due_date")
 
 EXTERNAL_BOARD = "KOL External Intake"
 INTERNAL_BOARD = "KOL Internal Cultivation"
 PROPOSAL_BOARD = "KOL Proposal Approval"
+CONTENT_BOARD = "KOL Content Review"
 
 
 def _kol_board(name: str, path: str, intake_states: tuple[str, ...], closed: str) -> dict:
@@ -42,6 +45,13 @@ BOARDS = (
 		"filters": [],
 		"fields": PROPOSAL_CARD_FIELDS,
 		"columns": (*PROPOSAL_OPEN_STATES, *PROPOSAL_CLOSED_STATES),
+	},
+	{
+		"name": CONTENT_BOARD,
+		"reference_doctype": "KOL Content",
+		"filters": [],
+		"fields": CONTENT_CARD_FIELDS,
+		"columns": tuple(CONTENT_REVIEW.state_names),
 	},
 )
 BOARD_NAMES = tuple(board["name"] for board in BOARDS)
@@ -71,6 +81,6 @@ def ensure_boards() -> None:
 
 
 def remove_boards() -> None:
-	"""On uninstall: the shipped boards go with the KOL and KOL Proposal DocTypes."""
+	"""On uninstall: the shipped boards go with the KOL, KOL Proposal and KOL Content DocTypes."""
 	for name in BOARD_NAMES:
 		frappe.delete_doc_if_exists("Kanban Board", name, force=True)

@@ -1,13 +1,12 @@
-"""Install, migrate and uninstall hooks."""
+"""Install and migrate hooks (uninstall: ``kol_crm.setup.uninstall``)."""
 
 import frappe
 
-from kol_crm.setup.boards import ensure_boards, remove_boards
-from kol_crm.setup.email_templates import ensure_email_templates, remove_email_templates
+from kol_crm.setup.boards import ensure_boards
+from kol_crm.setup.email_templates import ensure_email_templates
 from kol_crm.setup.records import sync_records
 from kol_crm.setup.rules import ensure_default_rules
 from kol_crm.utils.settings import PURPOSES
-from kol_crm.workflows import all_definitions
 
 
 def after_install() -> None:
@@ -39,17 +38,3 @@ def ensure_settings() -> None:
 	settings.set_missing_defaults()
 	settings.flags.ignore_permissions = True
 	settings.save()
-
-
-def before_uninstall() -> None:
-	remove_email_templates()
-	remove_boards()
-	for wf in all_definitions():
-		frappe.delete_doc_if_exists("Workflow", wf.name, force=True)
-	# the round-robin rules for new KOLs (shipped one and its per-category copies) go with the KOL DocType
-	for rule in frappe.get_all(
-		"Assignment Rule", {"name": ("like", "KOL Operator Round Robin%")}, pluck="name"
-	):
-		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
-	frappe.cache.hdel("workflow", "KOL")
-	frappe.cache.hdel("workflow", "KOL Proposal")

@@ -39,7 +39,7 @@ import copy
 
 import frappe
 
-from kol_crm.permissions import PORTAL
+from kol_crm.permissions import INTEGRATION, PORTAL
 from kol_crm.workflows import ROLES, build_workflow_records
 
 HOME_PAGE = "/app/kol-crm"
@@ -93,6 +93,11 @@ def ensure_roles(on_install: bool = False) -> None:
 		frappe.get_doc(
 			{"doctype": "Role", "role_name": PORTAL, "desk_access": 0, "home_page": PORTAL_HOME_PAGE}
 		).insert(ignore_permissions=True)  # the app, not the user, ships its roles
+	if not frappe.db.exists("Role", INTEGRATION):
+		# the community platform's API login: no desk, only kol_crm.platform.api.push_events
+		frappe.get_doc({"doctype": "Role", "role_name": INTEGRATION, "desk_access": 0}).insert(
+			ignore_permissions=True
+		)  # the app, not the user, ships its roles
 
 
 def ensure_assignment_rule() -> None:

@@ -36,3 +36,81 @@ def test_kol_logs_in_and_accepts_a_proposal(base_url, new_page, shot, committed_
 	page.wait_for_selector(".kol-proposal-state:has-text('Accepted')")
 	shot(page, "portal-proposal-accepted")
 	assert page.url.endswith(f"/kol/proposals/{proposal.name}")
+
+
+def test_kol_submits_content_sees_changes_requested_and_resubmits(
+	base_url, new_page, shot, committed_records, tmp_path
+):
+	from frappe.model.workflow import apply_workflow
+
+	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+
+	update_password(f.PORTAL_USER, f.PASSWORD)
+	frappe.db.set_value("User", f.PORTAL_USER, "language", "en")
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	f.link_portal_user(kol.name)
+	proposal = f.make_proposal(kol.name)
+	f.accept_proposal(proposal)
+	partnership = make_partnership(proposal.name).insert()
+	committed_records.extend(
+		[("KOL", kol.name), ("KOL Proposal", proposal.name), ("KOL Partnership", partnership.name)]
+	)
+	frappe.db.commit()
+
+	page = new_page()
+	page.goto(base_url + f"/login?redirect-to=/kol/partnerships/{partnership.name}")
+	page.fill("#login_email", f.PORTAL_USER)
+	page.fill("#login_password", f.PASSWORD)
+	page.click(".btn-login")
+	page.wait_for_url(f"**/kol/partnerships/{partnership.name}")
+	form = page.locator(".kol-content-form").first
+	form.locator("[name=title]").fill("Unboxing script")
+	form.locator("[name=body]").fill("First cut: open the box, then talk.")
+	script = tmp_path / "script.txt"
+	script.write_text("the script")
+	form.locator("[name=file]").set_input_files(str(script))
+	shot(page, "portal-content-draft")
+	form.locator("button[name=submit]").click()
+
+	def content():
+		frappe.db.rollback()  # read what the web server committed
+		return frappe.db.get_value(
+			"KOL Content", {"partnership": partnership.name}, ["name", "workflow_state", "current_version"]
+		)
+
+	wait_until(lambda: content() and content()[1] == "Submitted")
+	name = content()[0]
+	committed_records.append(("KOL Content", name))
+	assert frappe.db.get_value("KOL Content", name, "attachment").startswith("/private/files/")
+
+	# the operator asks for changes in the desk
+	frappe.set_user(f.OPERATOR_A)
+	doc = frappe.get_doc("KOL Content", name)
+	doc.reviewer_comment = "Open on the product, please."
+	doc.save()
+	apply_workflow(doc.as_json(), "Request Changes")
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+
+	page.reload()
+	assert page.locator(".kol-reviewer-comment").get_by_text("Open on the product, please.").is_visible()
+	shot(page, "portal-content-changes-requested")
+	form = page.locator(f".kol-content[data-name='{name}'] .kol-content-form")
+	form.locator("[name=body]").fill("Second cut: the product first.")
+	form.locator("button[name=submit]").click()
+	wait_until(lambda: content()[1:] == ("Submitted", 2))
+	page.wait_for_selector(".kol-content-state:has-text('Submitted')")
+	page.click(".kol-content-versions summary")
+	assert page.locator(".kol-content-versions li").count() == 2
+	shot(page, "portal-content-resubmitted")
+
+	# the same page in Chinese
+	frappe.db.set_value("User", f.PORTAL_USER, "language", "zh")
+	frappe.db.commit()
+	try:
+		page.reload()
+		assert page.get_by_text("您的内容").is_visible()
+		assert page.get_by_text("版本历史").first.is_visible()
+	finally:
+		frappe.db.set_value("User", f.PORTAL_USER, "language", "en")
+		frappe.db.commit()

@@ -13,6 +13,13 @@ TEMPLATES = {
 		"application_received.html",
 		"We received your application, {{ applicant_name }}",
 	),
+	# content review (kol_crm/content/notify.py): rendered in the KOL's language
+	"KOL Content Changes Requested": (
+		"content_changes_requested.html",
+		'{{ _("Changes requested: {0}").format(title) }}',
+	),
+	"KOL Content Approved": ("content_approved.html", '{{ _("Approved: {0}").format(title) }}'),
+	"KOL Content Published": ("content_published.html", '{{ _("Published: {0}").format(title) }}'),
 }
 
 

@@ -19,6 +19,7 @@ from kol_crm.intelligence import (
 )
 from kol_crm.outreach import bounces, sequences
 from kol_crm.outreach import email as outreach
+from kol_crm.platform import referral_codes
 from kol_crm.portal import invite as portal
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
@@ -84,6 +85,7 @@ class KOL(Document):
 		next_follow_up_on: DF.Date | None
 		occasions: DF.Table[KOLOccasion]
 		on_platform_content: DF.Int
+		on_platform_followers: DF.Int
 		on_platform_posts: DF.Int
 		operator: DF.Link | None
 		outreach_attempts_without_reply: DF.Int
@@ -159,6 +161,7 @@ class KOL(Document):
 		tiers.log_changes(self)
 		reviews.log_review(self)
 		sequences.on_kol_update(self)
+		referral_codes.on_privilege_change(self)
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)

@@ -1,4 +1,5 @@
-"""The KOL form's Connections: its records, including tier history, reminders and violations."""
+"""The KOL form's Connections: its records, including tier history, reminders and violations, and
+what our platform sent about it (events, referral codes)."""
 
 from frappe import _
 
@@ -13,5 +14,6 @@ def get_data():
 				"label": _("Tier and Conduct"),
 				"items": ["KOL Tier Change", "KOL Rule Acknowledgement", "KOL Violation"],
 			},
+			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
 		],
 	}

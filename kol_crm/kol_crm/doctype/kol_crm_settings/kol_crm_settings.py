@@ -51,6 +51,15 @@ class KOLCRMSettings(Document):
 		program_categories: DF.Table[KOLProgramCategory]
 		purpose_weights: DF.Table[KOLPurposeWeight]
 		reach_full_followers: DF.Int
+		recompute_after: DF.Data | None
+		recompute_changed: DF.Int
+		recompute_done: DF.Int
+		recompute_failed: DF.Int
+		recompute_heartbeat: DF.Datetime | None
+		recompute_progress: DF.Data | None
+		recompute_run: DF.Data | None
+		recompute_status: DF.Literal["", "Running", "Finished"]
+		recompute_total: DF.Int
 		scores_recomputed_on: DF.Datetime | None
 		suspension_days: DF.Int
 		target_max_per_1000: DF.Float
@@ -64,6 +73,7 @@ class KOLCRMSettings(Document):
 
 	# end: auto-generated types
 	def validate(self):
+		self.keep_recompute_state()
 		self.set_missing_defaults()
 		self.validate_weights()
 		self.validate_scales()
@@ -77,6 +87,14 @@ class KOLCRMSettings(Document):
 		before = self.get_doc_before_save()
 		if before and any(_value(before, f) != _value(self, f) for f in WEIGHT_FIELDS_CHANGING_SCORES):
 			recompute.enqueue_recompute()
+
+	def keep_recompute_state(self):
+		"""The recompute's checkpoint is the background job's: a form opened before a chunk
+		finished must not write back the values it loaded."""
+		self.update(recompute.read_state())
+		self.scores_recomputed_on = frappe.db.get_single_value(
+			"KOL CRM Settings", "scores_recomputed_on", cache=False
+		)
 
 	def set_missing_defaults(self):
 		for df in self.meta.fields:

@@ -8,5 +8,22 @@ frappe.ui.form.on("KOL Partnership", {
 				frappe.new_doc("KOL Interaction", { kol: frm.doc.kol, partnership: frm.doc.name })
 			);
 		}
+		if (!frm.is_new() && frm.perm[0]?.write && ["Active", "Paused"].includes(frm.doc.status)) {
+			frm.add_custom_button(__("Generate Referral Code"), () =>
+				frappe
+					.call("kol_crm.platform.referral_codes.generate_referral_code", {
+						partnership: frm.doc.name,
+					})
+					.then(({ message }) => {
+						frappe.msgprint(
+							message.referral_link
+								? __("Referral code {0}: {1}", [message.code, message.referral_link])
+								: __("Referral code {0}", [message.code]),
+							__("Referral Code")
+						);
+						frm.reload_doc();
+					})
+			);
+		}
 	},
 });

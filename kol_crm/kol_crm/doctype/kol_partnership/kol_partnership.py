@@ -4,16 +4,16 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cstr, flt
+from frappe.utils import cstr
 
 from kol_crm.deals.terms import (
 	benefits_beyond,
-	revenue_share_percent,
 	validate_benefits,
 	validate_deliverables,
 )
 from kol_crm.intelligence import rules, violations
 from kol_crm.permissions import is_restricted
+from kol_crm.platform import attribution
 from kol_crm.utils import validation as v
 
 FINAL_STATUSES = ("Completed", "Terminated")
@@ -70,7 +70,7 @@ class KOLPartnership(Document):
 		validate_deliverables(self)
 		validate_benefits(self)
 		self.validate_benefits_within_terms()
-		self.set_revenue_share_due()
+		attribution.apply_results(self)  # results and revenue share due come from conversions
 		violations.validate_partnership_rules(self)
 
 	def validate_origin(self):
@@ -184,6 +184,3 @@ class KOLPartnership(Document):
 			v.invalid(_("Acknowledged On is required when the KOL acknowledged the rules."))
 		if not self.rules_acknowledged:
 			self.rules_acknowledged_on = None
-
-	def set_revenue_share_due(self):
-		self.revenue_share_due = flt(self.result_revenue) * revenue_share_percent(self) / 100

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Fault drill: an RQ worker killed (SIGKILL, with its work horse) in the middle of a run that
+# rescores every KOL, then started again (kol_crm/intelligence/recompute.py):
+#   1. 300 drill KOLs and two drill tiers on the test site; chunks of 25 KOLs
+#   2. a settings change queues the run; one RQ worker on the long queue works through it
+#   3. once a few chunks are done, the worker's process group is killed mid-run
+#   4. the checkpoint holds only whole chunks; the run is still Running
+#   5. the worker is started again; the run's heartbeat is put 11 minutes back and the
+#      scheduler's resume task runs, as it would 10 minutes after the crash
+#   6. the run finishes: every drill KOL's scores are current, and no tier move was recorded twice
+# The drill's KOLs, tiers and settings change are removed at the end, even on failure.
+# Run after scripts/test.sh has built the bench and the test site (as .ci/run does).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source scripts/lib.sh
+
+SITE="${KOL_TEST_SITE:-kol-test.localhost}"
+ensure_user
+KOL_BENCH_DIR="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
+export KOL_BENCH_DIR
+[ -f "$KOL_BENCH_DIR/sites/$SITE/site_config.json" ] || die "no test site: run scripts/test.sh first"
+DRILL="$PWD/tests/scripts/drill_recompute.py"
+WORKER_LOG="$KOL_BENCH_DIR/logs/kol-drill-recompute-worker.log"
+
+passes=0
+failures=0
+pass() {
+	passes=$((passes + 1))
+	printf '  \033[32mok\033[0m   %s\n' "$*"
+}
+fail() {
+	printf '  \033[31mFAIL\033[0m %s\n' "$*"
+	failures=$((failures + 1))
+}
+check() { # check DESCRIPTION COMMAND...
+	local what="$1"
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+step() { (cd "$KOL_BENCH_DIR/sites" && as_user "$KOL_BENCH_DIR/env/bin/python" "$DRILL" "$SITE" "$1" | tail -1); }
+field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"; }
+
+worker_pid=""
+horses_killed=0
+start_worker() {
+	worker_pid="$(cd "$KOL_BENCH_DIR/sites" && as_user bash -c \
+		'setsid "$2/env/bin/python" -m frappe.utils.bench_helper frappe worker --queue long >>"$1" 2>&1 </dev/null & echo $!' \
+		_ "$WORKER_LOG" "$KOL_BENCH_DIR")"
+}
+kill_worker() { # the worker and its work horse (RQ forks it into a session of its own), no grace
+	[ -n "$worker_pid" ] || return 0
+	local horse
+	horses_killed=0
+	for horse in $(pgrep -P "$worker_pid"); do
+		horses_killed=$((horses_killed + 1))
+		kill -KILL -- "-$horse" 2>/dev/null || kill -KILL "$horse" 2>/dev/null || true
+	done
+	kill -KILL -- "-$worker_pid" 2>/dev/null || kill -KILL "$worker_pid" 2>/dev/null || true
+	worker_pid=""
+}
+finish() {
+	kill_worker
+	bench_cmd --site "$SITE" set-config kol_recompute_chunk_size None >/dev/null 2>&1 || true
+	step cleanup >/dev/null 2>&1 || true
+}
+trap finish EXIT
+
+if pgrep -f "frappe worker" >/dev/null; then
+	die "an RQ worker is already running on this machine (scripts/serve.sh stop?): the drill needs the only one"
+fi
+
+echo "drill: set up $SITE"
+bench_cmd --site "$SITE" set-config -p kol_recompute_chunk_size 25 >/dev/null
+check "300 drill KOLs" test "$(field "$(step setup)" kols)" = 300
+
+echo "drill: a settings change starts the run; one worker works through it"
+started="$(step start)"
+echo "  $started"
+run="$(field "$started" recompute_run)"
+check "the run is queued" test -n "$run"
+start_worker
+deadline=$((SECONDS + 180))
+done_before=0
+while [ "$SECONDS" -lt "$deadline" ]; do
+	done_before="$(field "$(step state)" recompute_done)"
+	[ "$done_before" -ge 75 ] && break
+	sleep 0.3
+done
+kill_worker
+check "the worker was killed after $done_before KOLs (3 or more chunks)" test "$done_before" -ge 75
+check "in the middle of a chunk (its work horse was killed too)" test "$horses_killed" -ge 1
+
+echo "drill: after the kill"
+sleep 1
+state="$(step state)"
+after_kill="$(field "$state" recompute_done)"
+check "the checkpoint holds whole chunks only ($after_kill KOLs done)" test $((after_kill % 25)) = 0
+check "the run is still Running, not Finished" test "$(field "$state" recompute_status)" = Running
+check "the run is the one started" test "$(field "$state" recompute_run)" = "$run"
+
+echo "drill: the worker starts again; the scheduler resumes the stalled run"
+start_worker
+step stall >/dev/null
+check "the resume task queues the run again" test "$(field "$(step resume)" recompute_run)" = "$run"
+deadline=$((SECONDS + 240))
+while [ "$SECONDS" -lt "$deadline" ]; do
+	[ "$(field "$(step state)" recompute_status)" = Finished ] && break
+	sleep 1
+done
+result="$(step verify)"
+echo "  $result"
+check "the run finished, every drill KOL counted" python3 -c 'import json,sys; r=json.loads(sys.argv[1]); s=r["state"]; assert s["recompute_status"]=="Finished" and s["recompute_done"]>=300, s' "$result"
+check "every drill KOL's scores are current" test "$(field "$result" still_stale)" = 0
+check "some KOLs moved tier" test "$(field "$result" kols_moved)" -gt 0
+check "no tier move was recorded twice" test "$(field "$result" most_changes_of_one_kol)" = 1
+
+echo "drill: clean up"
+kill_worker
+trap - EXIT
+finish
+echo "drill (recompute): $passes passed, $failures failed"
+[ "$failures" = 0 ]
