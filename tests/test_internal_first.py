@@ -196,7 +196,11 @@ def test_every_report_offers_the_programme_type_filter():
 	folder = Path(report.__file__).resolve().parents[1]
 	shared = (folder / "kol_report_filters.js").read_text()
 	assert 'fieldname: "program_type"' in shared
+	# platform users who are not KOLs yet have no programme
+	not_kols = {"kol_platform_candidates.js"}
 	for script in folder.glob("*/*.js"):
+		if script.name in not_kols:
+			continue
 		text = script.read_text()
 		assert "kol_report_filters.js" in text or 'fieldname: "program_type"' in text, script.name
 
