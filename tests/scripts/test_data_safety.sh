@@ -27,11 +27,14 @@
 # The app's code is this checkout's (on PYTHONPATH), so a branch is drilled with its own hooks.
 # MariaDB and Redis: as for scripts/test.sh (scripts/services.sh).
 #   KOL_SAFETY_SITE_PREFIX   names of the two sites (default: kol-safety -> kol-safety-src.localhost)
+#   KOL_SAFETY_KOLS          also a benchmark programme of that many KOLs, with 10 interactions each
+#                            (kol_crm.benchmarks), for the figures at scale (default: 0, the demo only)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib.sh
 
 PREFIX="${KOL_SAFETY_SITE_PREFIX:-kol-safety}"
+KOLS="${KOL_SAFETY_KOLS:-0}"
 SRC="$PREFIX-src.localhost"
 DST="$PREFIX-dst.localhost"
 # fixed database names: a run that crashed between making a database and its site folder leaves
@@ -129,7 +132,7 @@ bench_run --site "$SRC" execute frappe.desk.page.setup_wizard.setup_wizard.setup
 	--kwargs "{'args': {'language': 'English', 'country': 'China', 'timezone': 'Asia/Shanghai', 'currency': 'CNY'}}" >/dev/null
 
 step "demo data, files and an administrator's changes"
-helper seed "$SRC" || die "could not seed $SRC"
+helper seed "$SRC" "$KOLS" || die "could not seed $SRC"
 helper digest "$SRC" "$work/src.json"
 helper snapshot "$SRC" "$work/snapshot.json"
 
