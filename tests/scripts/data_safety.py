@@ -8,6 +8,7 @@ Run with the bench's python from the bench's sites folder, as the bench user:
 	                                              records in Frappe's DocTypes, and the files
 	python data_safety.py compare A.json B.json SECTION...
 	                                              identical? (sections: data, meta, files)
+	python data_safety.py restore-key SITE CONFIG the backed-up site config's encryption key into SITE
 	python data_safety.py decrypts SITE           the source's encrypted value reads back
 	python data_safety.py tamper SITE             change one KOL value and one file's content
 	python data_safety.py snapshot SITE OUT.json  what the app made, to look for after uninstall
@@ -392,6 +393,17 @@ def compare(a_path: str, b_path: str, sections: list[str]) -> int:
 	return 1 if problems else 0
 
 
+def restore_key(config_path: str) -> None:
+	"""The source's encryption key (from its backed-up site config) into this site's config."""
+	from frappe.installer import update_site_config
+
+	with open(config_path) as f:
+		key = json.load(f).get("encryption_key")
+	if key:  # made on first use: a site that never encrypted anything has none
+		update_site_config("encryption_key", key)
+	print(f"    encryption key {'restored' if key else 'absent from the backup: nothing to restore'}")
+
+
 def decrypts() -> int:
 	"""The value the source site encrypted reads back here (the restored site has the source's key)."""
 	from frappe.utils.password import get_decrypted_password
@@ -622,6 +634,8 @@ def main(argv: list[str]) -> int:
 			seed(int(args[1]) if len(args) > 1 else 0)
 		elif command == "digest":
 			digest(args[1])
+		elif command == "restore-key":
+			restore_key(args[1])
 		elif command == "decrypts":
 			return decrypts()
 		elif command == "tamper":

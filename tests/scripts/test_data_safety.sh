@@ -154,10 +154,9 @@ bench_root new-site "$DST" "${root_args[@]}" --admin-password admin --db-name "$
 bench_root --site "$DST" restore "$sql" --with-public-files "$public" --with-private-files "$private" \
 	"${root_args[@]}" --admin-password admin >"$work/restore.log" 2>&1 ||
 	{ cat "$work/restore.log"; die "restore failed"; }
-# passwords and other encrypted fields need the old site's key (made on first use): restore does
-# not carry it over
-key="$(as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1])).get("encryption_key", ""))' "$config")"
-[ -z "$key" ] || bench_run --site "$DST" set-config encryption_key "$key" >/dev/null
+# passwords and other encrypted fields need the old site's key: restore does not carry it over
+# (not `bench set-config`: a key starting with "-" reads as an option there)
+helper restore-key "$DST" "$config"
 bench_run --site "$DST" migrate >"$work/migrate1.log" 2>&1 || { cat "$work/migrate1.log"; die "migrate failed"; }
 helper digest "$DST" "$work/dst1.json"
 check "restored: the app's tables and its documents' records are identical" helper compare "$work/src.json" "$work/dst1.json" data
