@@ -289,6 +289,17 @@ def test_http_kol_submits_on_the_portal_with_a_file_and_another_kol_cannot(commi
 	assert f.OPERATOR_A not in text
 
 
+def test_http_the_portal_page_escapes_what_the_team_wrote(committed_kol, sessions):
+	_kol, partnership = committed_kol
+	doc = content_in(wf.CHANGES_REQUESTED, partnership, title='Say "hi" & go')
+	doc.db_set("reviewer_comment", 'Quote "this" & that')
+	frappe.db.commit()
+	page = sessions["portal"].get(f"/kol/partnerships/{partnership.name}").get_data(as_text=True)
+	assert 'value="Say &#34;hi&#34; &amp; go"' in page
+	assert "Quote &#34;this&#34; &amp; that" in page
+	assert 'Say "hi"' not in page
+
+
 def test_http_kol_uploads_the_file_as_a_multipart_form(committed_kol, sessions):
 	_kol, partnership = committed_kol
 	response = sessions["portal"].post(

@@ -14,7 +14,7 @@ from frappe.email.doctype.email_queue.email_queue import get_email_retry_limit
 from frappe.utils import add_days, now_datetime
 
 from kol_crm import tasks
-from kol_crm.outreach import outage
+from kol_crm.outreach import outage, sequences
 from tests import local_mail
 from tests import test_email_e2e as e2e
 from tests.test_email_e2e import _forget_cached_accounts, interactions, queue_of, send_outreach
@@ -119,3 +119,28 @@ def test_only_a_server_that_could_not_be_reached_counts_as_an_outage(error, expe
 
 def test_the_requeue_runs_every_hour():
 	assert "kol_crm.tasks.requeue_unsent_email" in frappe.get_hooks("scheduler_events")["hourly"]
+
+
+def test_a_sequence_step_due_during_the_outage_is_written_once_and_sent_once(world, team_account):
+	kol = world()
+	enrollment = e2e._enrolled(kol)
+	today = frappe.utils.getdate()
+	with smtp_down(team_account):
+		# the hourly job's work for this enrolment, twice during the outage
+		assert sequences.send_due_step(enrollment, today) == "sent"
+		frappe.db.commit()
+		assert sequences.send_due_step(enrollment, today) == "skipped"  # not due: the next step is 3 days on
+		frappe.db.commit()
+		[comm] = frappe.get_all(
+			"Communication", {"reference_doctype": "KOL", "reference_name": kol.name}, pluck="name"
+		)
+		give_up(comm)
+		assert queue_of(comm).status == "Error"
+	assert queue_of(comm).name in outage.requeue_unsent()
+	frappe.db.commit()
+	frappe.email.queue.flush()
+	frappe.db.rollback()
+	assert queue_of(comm).status == "Sent"
+	assert len(local_mail.wait_for_messages(kol.email, 2, timeout=1)) == 1
+	assert [i.communication for i in interactions(kol.name)] == [comm]
+	assert frappe.db.get_value("KOL Sequence Enrollment", enrollment, "current_step") == 1

@@ -108,6 +108,9 @@ def add_content(state: DemoState) -> None:
 		piece_in_review(partnership, partnership.deliverables[1])
 	finally:
 		frappe.flags.mute_emails = muted
+		# while muted, Frappe's outgoing account lookup returns a dummy account and caches it for
+		# the request (frappe.local.outgoing_email_account): forget it, or later emails fail
+		frappe.local.outgoing_email_account = {}
 
 
 def new_piece(partnership, row, title: str, body: str):

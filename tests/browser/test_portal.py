@@ -114,3 +114,99 @@ def test_kol_submits_content_sees_changes_requested_and_resubmits(
 	finally:
 		frappe.db.set_value("User", f.PORTAL_USER, "language", "en")
 		frappe.db.commit()
+
+
+def test_operator_requests_changes_in_the_desk_and_is_asked_for_the_comment(
+	base_url, new_page, shot, committed_records
+):
+	from frappe.model.workflow import apply_workflow
+
+	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+	from tests.browser.test_desk import login, menu_action
+
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	proposal = f.make_proposal(kol.name)
+	f.accept_proposal(proposal)
+	partnership = make_partnership(proposal.name).insert()
+	content = frappe.get_doc(
+		{
+			"doctype": "KOL Content",
+			"kol": kol.name,
+			"partnership": partnership.name,
+			"deliverable": partnership.deliverables[0].name,
+			"title": "Desk review",
+			"body": "A draft to review.",
+		}
+	).insert()
+	apply_workflow(content.as_json(), "Submit for Review")
+	committed_records.extend(
+		[
+			("KOL", kol.name),
+			("KOL Proposal", proposal.name),
+			("KOL Partnership", partnership.name),
+			("KOL Content", content.name),
+		]
+	)
+	frappe.db.commit()
+
+	page = new_page()
+	login(page, base_url, f.OPERATOR_A)
+	page.goto(base_url + f"/app/kol-content/{content.name}")
+	page.wait_for_selector(".indicator-pill:has-text('Submitted')")
+	menu_action(page, "Request Changes")
+	dialog = page.locator(".modal.show")
+	dialog.locator("textarea[data-fieldname='comment']").fill("Cut the intro to five seconds.")
+	shot(page, "desk-content-request-changes")
+	dialog.locator(".btn-primary").click()
+
+	def state():
+		frappe.db.rollback()  # read what the web server committed
+		return frappe.db.get_value("KOL Content", content.name, ["workflow_state", "reviewer_comment"])
+
+	wait_until(lambda: state()[0] == "Changes Requested")
+	assert state() == ("Changes Requested", "Cut the intro to five seconds.")
+	page.wait_for_selector(".indicator-pill:has-text('Changes Requested')")
+	shot(page, "desk-content-changes-requested")
+
+
+def test_operator_creates_content_by_picking_the_deliverable(base_url, new_page, shot, committed_records):
+	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
+	from tests.browser.test_desk import login
+
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	proposal = f.make_proposal(kol.name)
+	f.accept_proposal(proposal)
+	partnership = make_partnership(proposal.name)
+	partnership.append(
+		"deliverables", {"deliverable_type": "Post", "description": "Launch post", "quantity": 1}
+	)
+	partnership.insert()
+	committed_records.extend(
+		[("KOL", kol.name), ("KOL Proposal", proposal.name), ("KOL Partnership", partnership.name)]
+	)
+	frappe.db.commit()
+
+	page = new_page()
+	login(page, base_url, f.OPERATOR_A)
+	page.goto(base_url + f"/app/kol-content/new?partnership={partnership.name}")
+	dialog = page.locator(".modal.show")
+	dialog.locator("select[data-fieldname='deliverable']").select_option(label="Post: Launch post")
+	dialog.locator(".btn-primary").click()
+	page.locator(".frappe-control[data-fieldname='title'] input").fill("Launch post draft")
+	page.locator(".frappe-control[data-fieldname='body'] textarea").fill(
+		"Written by the operator for the KOL."
+	)
+	shot(page, "desk-content-new")
+	page.keyboard.press("Control+s")
+	page.wait_for_url("**/app/kol-content/KOL-CONT-*")
+	name = page.url.rsplit("/", 1)[-1]
+	committed_records.append(("KOL Content", name))
+	frappe.db.rollback()  # read what the web server committed
+	doc = frappe.get_doc("KOL Content", name)
+	launch = next(r for r in partnership.deliverables if r.description == "Launch post")
+	assert (doc.kol, doc.deliverable, doc.workflow_state, doc.deliverable_description) == (
+		kol.name,
+		launch.name,
+		"Draft",
+		"Post: Launch post",
+	)

@@ -2,11 +2,13 @@
 
 Run with the bench's python from the bench's sites folder, as the bench user:
 
-	python data_safety.py seed SITE               demo data, files and an administrator's changes
+	python data_safety.py seed SITE [KOLS]        demo data, files and an administrator's changes
+	                                              (and a benchmark programme of KOLS KOLs)
 	python data_safety.py digest SITE OUT.json    row counts and digests of the app's data, its
 	                                              records in Frappe's DocTypes, and the files
 	python data_safety.py compare A.json B.json SECTION...
 	                                              identical? (sections: data, meta, files)
+	python data_safety.py restore-key SITE CONFIG the backed-up site config's encryption key into SITE
 	python data_safety.py decrypts SITE           the source's encrypted value reads back
 	python data_safety.py tamper SITE             change one KOL value and one file's content
 	python data_safety.py snapshot SITE OUT.json  what the app made, to look for after uninstall
@@ -149,8 +151,12 @@ def in_clause(names) -> tuple[str, tuple]:
 # --- seed ---------------------------------------------------------------------------------------
 
 
-def seed() -> None:
-	"""The demo data, files attached to KOLs, and what an administrator adds on a live site."""
+def seed(kols: int = 0) -> None:
+	"""The demo data, files attached to KOLs, and what an administrator adds on a live site; with
+	``kols``, a benchmark programme of that many KOLs too (kol_crm.benchmarks: ten interactions
+	per KOL, a proposal per two, a partnership per ten, their version history)."""
+	if kols:
+		add_benchmark_programme(kols)
 	from frappe.custom.doctype.custom_field.custom_field import create_custom_field
 	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 	from frappe.desk.form import assign_to
@@ -229,6 +235,17 @@ def seed() -> None:
 	frappe.db.commit()
 	counts = {dt: frappe.db.count(dt, {field: ("like", "KOL%")}) for dt, field in LINKED_DATA.items()}
 	print(f"  seeded {frappe.db.count('KOL')} KOLs; " + ", ".join(f"{dt}: {n}" for dt, n in counts.items()))
+
+
+def add_benchmark_programme(kols: int) -> None:
+	from kol_crm.benchmarks.build import build_programme
+	from kol_crm.benchmarks.masters import ensure_masters
+
+	size = {"kols": kols, "interactions": kols * 10, "proposals": kols // 2, "partnerships": kols // 10}
+	masters = ensure_masters(20)
+	frappe.db.commit()
+	build_programme(size, masters, seed=42, compare_rows=0, commit=True, say=lambda line: print(f"  {line}"))
+	frappe.db.commit()
 
 
 # --- digest -------------------------------------------------------------------------------------
@@ -374,6 +391,17 @@ def compare(a_path: str, b_path: str, sections: list[str]) -> int:
 	if not problems:
 		print(f"    {tables} tables, {rows} rows identical")
 	return 1 if problems else 0
+
+
+def restore_key(config_path: str) -> None:
+	"""The source's encryption key (from its backed-up site config) into this site's config."""
+	from frappe.installer import update_site_config
+
+	with open(config_path) as f:
+		key = json.load(f).get("encryption_key")
+	if key:  # made on first use: a site that never encrypted anything has none
+		update_site_config("encryption_key", key)
+	print(f"    encryption key {'restored' if key else 'absent from the backup: nothing to restore'}")
 
 
 def decrypts() -> int:
@@ -603,9 +631,11 @@ def main(argv: list[str]) -> int:
 	connect(args[0])
 	try:
 		if command == "seed":
-			seed()
+			seed(int(args[1]) if len(args) > 1 else 0)
 		elif command == "digest":
 			digest(args[1])
+		elif command == "restore-key":
+			restore_key(args[1])
 		elif command == "decrypts":
 			return decrypts()
 		elif command == "tamper":

@@ -27,11 +27,14 @@
 # The app's code is this checkout's (on PYTHONPATH), so a branch is drilled with its own hooks.
 # MariaDB and Redis: as for scripts/test.sh (scripts/services.sh).
 #   KOL_SAFETY_SITE_PREFIX   names of the two sites (default: kol-safety -> kol-safety-src.localhost)
+#   KOL_SAFETY_KOLS          also a benchmark programme of that many KOLs, with 10 interactions each
+#                            (kol_crm.benchmarks), for the figures at scale (default: 0, the demo only)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib.sh
 
 PREFIX="${KOL_SAFETY_SITE_PREFIX:-kol-safety}"
+KOLS="${KOL_SAFETY_KOLS:-0}"
 SRC="$PREFIX-src.localhost"
 DST="$PREFIX-dst.localhost"
 # fixed database names: a run that crashed between making a database and its site folder leaves
@@ -129,7 +132,7 @@ bench_run --site "$SRC" execute frappe.desk.page.setup_wizard.setup_wizard.setup
 	--kwargs "{'args': {'language': 'English', 'country': 'China', 'timezone': 'Asia/Shanghai', 'currency': 'CNY'}}" >/dev/null
 
 step "demo data, files and an administrator's changes"
-helper seed "$SRC" || die "could not seed $SRC"
+helper seed "$SRC" "$KOLS" || die "could not seed $SRC"
 helper digest "$SRC" "$work/src.json"
 helper snapshot "$SRC" "$work/snapshot.json"
 
@@ -151,10 +154,9 @@ bench_root new-site "$DST" "${root_args[@]}" --admin-password admin --db-name "$
 bench_root --site "$DST" restore "$sql" --with-public-files "$public" --with-private-files "$private" \
 	"${root_args[@]}" --admin-password admin >"$work/restore.log" 2>&1 ||
 	{ cat "$work/restore.log"; die "restore failed"; }
-# passwords and other encrypted fields need the old site's key (made on first use): restore does
-# not carry it over
-key="$(as_user "$KOL_BENCH_DIR/env/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1])).get("encryption_key", ""))' "$config")"
-[ -z "$key" ] || bench_run --site "$DST" set-config encryption_key "$key" >/dev/null
+# passwords and other encrypted fields need the old site's key: restore does not carry it over
+# (not `bench set-config`: a key starting with "-" reads as an option there)
+helper restore-key "$DST" "$config"
 bench_run --site "$DST" migrate >"$work/migrate1.log" 2>&1 || { cat "$work/migrate1.log"; die "migrate failed"; }
 helper digest "$DST" "$work/dst1.json"
 check "restored: the app's tables and its documents' records are identical" helper compare "$work/src.json" "$work/dst1.json" data
