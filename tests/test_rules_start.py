@@ -489,3 +489,24 @@ def test_rest_an_operator_records_an_acknowledgement_only_with_evidence_and_for_
 		(rules.OPERATOR, f.OPERATOR_A)
 	]
 	assert _acknowledgements(committed.other) == []
+
+
+def test_the_code_of_conduct_escapes_names_and_rules_and_speaks_the_kols_language(email_account):
+	_rule(description="Never <b>bold</b> claims, never <script>x()</script>")
+	kol = f.make_kol(acknowledge_rules=False, display_name="<img src=x onerror=alert(1)>Mei")
+	f.link_portal_user(kol.name)
+	frappe.db.set_value("User", f.PORTAL_USER, "language", "zh")
+	content = frappe.get_doc("Communication", coc.send_code_of_conduct(kol.name)["communication"]).content
+	assert "<img" not in content and "&lt;img" in content
+	assert "<script>" not in content and "&lt;b&gt;bold&lt;/b&gt;" in content
+	assert "不做虚假宣传" in content  # the shipped rule, in the KOL's language
+
+
+def test_http_the_code_of_conduct_page_escapes_the_kols_name(committed):
+	frappe.db.set_value("KOL", committed.kol, "display_name", "<img src=x onerror=alert(1)>Mei")
+	frappe.db.commit()
+	token = coc.make_token(committed.kol, committed.version)
+	page = _guest().get(f"{coc.PAGE}?token={urllib.parse.quote(token)}")
+	body = page.get_data(as_text=True)
+	assert page.status_code == 200 and "&lt;img src=x onerror=alert(1)&gt;Mei" in body
+	assert "<img src=x" not in body

@@ -17,7 +17,8 @@ import hmac
 import frappe
 from frappe import _
 from frappe.core.doctype.communication.email import make as make_communication
-from frappe.utils import add_days, get_datetime, get_url, now_datetime
+from frappe.translate import print_language
+from frappe.utils import add_days, escape_html, get_datetime, get_url, now_datetime
 from frappe.utils.password import get_encryption_key
 
 from kol_crm.intake.applications import client_address, count_hit
@@ -167,20 +168,28 @@ def send(doc) -> tuple[str, str]:
 		frappe.throw(_("There are no enabled rules to send."), title=_("Invalid value"))
 	ensure_outgoing_account()
 	expires = add_days(now_datetime(), LINK_DAYS)
-	context = {
-		"kol_name": doc.display_name or doc.kol_name,
-		"rules": [rules.translated(r) for r in enabled],
-		"rules_version": rules.version_label(version),
-		"acknowledge_url": get_url(f"{PAGE}?token={make_token(doc.name, version, expires)}"),
-		"expires_on": frappe.format(get_datetime(expires), "Datetime"),
-	}
 	template = frappe.get_doc("Email Template", TEMPLATE)
+	# in the language of the KOL's portal login, if they have one (the shipped rules are translated)
+	language = frappe.db.get_value("User", doc.portal_user, "language") if doc.portal_user else None
+	with print_language(language):
+		context = {
+			"kol_name": escape_html(doc.display_name or doc.kol_name),
+			"rules": [
+				{"title": escape_html(r["title"]), "text": escape_html(r["text"])}
+				for r in (rules.translated(rule) for rule in enabled)
+			],
+			"rules_version": rules.version_label(version),
+			"acknowledge_url": get_url(f"{PAGE}?token={make_token(doc.name, version, expires)}"),
+			"expires_on": frappe.format(get_datetime(expires), "Datetime"),
+		}
+		subject = frappe.render_template(template.subject, context).strip()
+		content = frappe.render_template(template.response_html or template.response, context)
 	result = make_communication(
 		doctype="KOL",
 		name=doc.name,
 		recipients=doc.email,
-		subject=frappe.render_template(template.subject, context).strip(),
-		content=frappe.render_template(template.response_html or template.response, context),
+		subject=subject,
+		content=content,
 		send_email=True,
 		email_template=template.name,
 	)
