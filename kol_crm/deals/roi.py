@@ -1,0 +1,93 @@
+"""Return on investment of a partnership and of a KOL's partnerships (issue 13).
+
+What a partnership costs against what it brought in, both from stored values:
+
+- **cost** = the Amount of every KOL Benefit (cash, and the declared value of the other benefits:
+  products, traffic exposure, platform support...; a benefit with no Amount counts 0)
+  + the **revenue share due** (attributed revenue x the benefits' revenue share % / 100,
+  ``kol_crm.platform.attribution``);
+- **revenue** = the attributed revenue (``result_revenue``, from the conversions the platform sent
+  through the partnership's referral codes, never typed);
+- **ROI (%)** = (revenue - cost) / cost x 100, rounded to 1 decimal; none when the cost is 0
+  (nothing was spent: a return "on" nothing is not a number);
+- **cost per paid conversion** = cost / attributed paid conversions, **cost per new user** =
+  cost / attributed new users; none when there are none.
+
+A KOL's ROI adds up the costs and revenues of its partnerships first, then divides: it is not the
+average of the partnerships' ROIs. Amounts are added as stored, in each partnership's currency.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Sum
+from frappe.utils import flt
+
+
+def roi_figures(
+	benefits_amount: float,
+	revenue_share_due: float,
+	revenue: float,
+	paid_conversions: int = 0,
+	new_users: int = 0,
+) -> dict:
+	"""Cost, revenue, ROI (%) and cost per result of one partnership (or of several, summed)."""
+	cost = flt(flt(benefits_amount) + flt(revenue_share_due), 2)
+	revenue = flt(revenue, 2)
+	return {
+		"cost": cost,
+		"revenue": revenue,
+		"roi": round((revenue - cost) * 100.0 / cost, 1) if cost else None,
+		"cost_per_paid_conversion": round(cost / paid_conversions, 2) if paid_conversions else None,
+		"cost_per_new_user": round(cost / new_users, 2) if new_users else None,
+	}
+
+
+def benefits_amount_query():
+	"""A sub-query: per KOL Partnership (``parent``), the total Amount of its benefits (``spend``)."""
+	benefit = frappe.qb.DocType("KOL Benefit")
+	return (
+		frappe.qb.from_(benefit)
+		.select(benefit.parent, Sum(benefit.amount).as_("spend"))
+		.where(benefit.parenttype == "KOL Partnership")
+		.groupby(benefit.parent)
+	)
+
+
+def kol_totals(kol: str) -> dict:
+	"""The ROI figures of all of ``kol``'s partnerships together, and how many there are."""
+	partnership = frappe.qb.DocType("KOL Partnership")
+	spend = benefits_amount_query()
+	row = (
+		frappe.qb.from_(partnership)
+		.left_join(spend)
+		.on(spend.parent == partnership.name)
+		.select(
+			Sum(1).as_("partnerships"),
+			Coalesce(Sum(spend.spend), 0).as_("spend"),
+			Coalesce(Sum(partnership.revenue_share_due), 0).as_("revenue_share_due"),
+			Coalesce(Sum(partnership.result_revenue), 0).as_("revenue"),
+			Coalesce(Sum(partnership.result_paid_conversions), 0).as_("paid_conversions"),
+			Coalesce(Sum(partnership.result_new_users), 0).as_("new_users"),
+		)
+		.where(partnership.kol == kol)
+		.run(as_dict=True)[0]
+	)
+	return {
+		"partnerships": int(row.partnerships or 0),
+		**roi_figures(
+			row.spend, row.revenue_share_due, row.revenue, int(row.paid_conversions), int(row.new_users)
+		),
+	}
+
+
+@frappe.whitelist()
+def kol_roi(kol: str) -> dict:
+	"""The KOL form's ROI headline: for a reader of this KOL who may read partnerships.
+
+	Only money and counts of the KOL's partnerships: no personal field is read."""
+	if not isinstance(kol, str) or not kol:
+		frappe.throw(_("Choose a KOL."))
+	frappe.has_permission("KOL Partnership", "read", throw=True)
+	if not frappe.db.exists("KOL", kol) or not frappe.has_permission("KOL", "read", doc=kol):
+		frappe.throw(_("You can't see this KOL's partnerships."), frappe.PermissionError)
+	return kol_totals(kol)
