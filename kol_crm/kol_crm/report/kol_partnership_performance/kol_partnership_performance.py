@@ -192,12 +192,15 @@ def add_ratios(row: dict) -> dict:
 
 
 def partnership_rows(rows: list[dict]) -> list[dict]:
+	translated = {}  # Select values shown in the user's language (the filters keep the stored values)
 	for row in rows:
 		for field in SUMMED:
 			row[field] = row.get(field) or 0
-		# Select values shown in the user's language (the filters keep the stored values)
-		row["status"] = _(row["status"]) if row.get("status") else row.get("status")
-		row["purpose"] = _(row["purpose"]) if row.get("purpose") else row.get("purpose")
+		for field in ("status", "purpose"):
+			if value := row.get(field):
+				if value not in translated:
+					translated[value] = _(value)
+				row[field] = translated[value]
 		add_ratios(row)
 	return rows
 
