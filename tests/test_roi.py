@@ -7,7 +7,8 @@ import frappe
 import pytest
 from frappe.utils.password import update_password
 
-from kol_crm.deals.roi import kol_roi, kol_totals, roi_figures
+from kol_crm.deals.roi import kol_roi, kol_roi_chart, kol_totals, roi_figures
+from kol_crm.kol_crm.doctype.kol.kol_dashboard import get_data as kol_form_dashboard
 from tests import factories as f
 from tests import platform_helpers as ph
 from tests.api import ApiSession
@@ -115,6 +116,28 @@ def test_a_kols_roi_adds_up_its_partnerships_then_divides():
 	}
 
 
+def test_the_kol_forms_graph_shows_cost_and_revenue_per_partnership():
+	assert kol_form_dashboard()["graph_method"] == "kol_crm.deals.roi.kol_roi_chart"
+	kol = f.make_kol(operator=f.OPERATOR_A).name
+	assert kol_roi_chart("KOL", kol) is None  # no partnership: no graph
+	first = partnership(kol, [{"benefit_type": "Cash", "amount": 1000}], paid=[2500])
+	second = partnership(
+		kol,
+		[
+			{"benefit_type": "Product", "amount": 300},
+			{"benefit_type": "Revenue Share", "revenue_share_percent": 20},
+		],
+		paid=[100],
+	)
+	chart = kol_roi_chart("KOL", kol)
+	assert chart["type"] == "bar"
+	assert chart["data"]["labels"] == [first, second]
+	# the second: 300 of products + 20 % of 100
+	assert [d["values"] for d in chart["data"]["datasets"]] == [[1000, 320], [2500, 100]]
+	with pytest.raises(frappe.ValidationError, match="ROI graph is for a KOL"):
+		kol_roi_chart("KOL Partnership", first)
+
+
 def test_kol_roi_checks_the_readers_access_to_the_kol():
 	mine = f.make_kol(operator=f.OPERATOR_A).name
 	theirs = f.make_kol(operator=f.OPERATOR_B).name
@@ -123,6 +146,8 @@ def test_kol_roi_checks_the_readers_access_to_the_kol():
 	assert kol_roi(mine)["partnerships"] == 0
 	with pytest.raises(frappe.PermissionError, match="can't see this KOL's partnerships"):
 		kol_roi(theirs)
+	with pytest.raises(frappe.PermissionError, match="can't see this KOL's partnerships"):
+		kol_roi_chart("KOL", theirs)
 	with pytest.raises(frappe.PermissionError, match="can't see this KOL's partnerships"):
 		kol_roi("no such KOL")
 	frappe.set_user(f.ANALYST)
@@ -149,7 +174,7 @@ def committed_kol():
 	f.link_portal_user(kol.name)
 	name = partnership(kol.name, [{"benefit_type": "Cash", "amount": 1000}])
 	frappe.db.commit()
-	yield kol.name
+	yield kol.name, name
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	frappe.delete_doc("KOL Partnership", name, force=True, ignore_permissions=True)
@@ -167,16 +192,30 @@ EXPECTED = {
 }
 
 
+GRAPH = "/api/method/kol_crm.deals.roi.kol_roi_chart"
+
+
 @pytest.mark.parametrize("role", ["opA", "analyst"])
 def test_the_kols_operator_and_an_analyst_get_its_roi_over_rest(sessions, committed_kol, role):
-	response = sessions[role].post(METHOD, data={"kol": committed_kol})
+	kol, name = committed_kol
+	response = sessions[role].post(METHOD, data={"kol": kol})
 	assert response.status_code == 200, response.get_data(as_text=True)
 	assert ApiSession.json(response)["message"] == EXPECTED
+	# the form dashboard asks for its graph with GET
+	response = sessions[role].get(GRAPH, query_string={"doctype": "KOL", "docname": kol})
+	assert response.status_code == 200, response.get_data(as_text=True)
+	graph = ApiSession.json(response)["message"]
+	assert graph["data"]["labels"] == [name]
+	assert [d["values"] for d in graph["data"]["datasets"]] == [[1000], [0]]
 
 
 @pytest.mark.parametrize("role", ["opB", "portal", "guest"])
 def test_another_operator_the_portal_login_and_a_guest_are_refused(sessions, committed_kol, role):
-	response = sessions[role].post(METHOD, data={"kol": committed_kol})
-	assert response.status_code == 403, response.get_data(as_text=True)
-	body = response.get_data(as_text=True)
-	assert '"cost"' not in body and "1000" not in body
+	kol, name = committed_kol
+	for response in (
+		sessions[role].post(METHOD, data={"kol": kol}),
+		sessions[role].get(GRAPH, query_string={"doctype": "KOL", "docname": kol}),
+	):
+		assert response.status_code == 403, response.get_data(as_text=True)
+		body = response.get_data(as_text=True)
+		assert '"cost"' not in body and "1000" not in body and name not in body

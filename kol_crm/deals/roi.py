@@ -54,8 +54,8 @@ def benefits_amount_query():
 	)
 
 
-def kol_totals(kol: str) -> dict:
-	"""The ROI figures of all of ``kol``'s partnerships together, and how many there are.
+def kol_partnerships(kol: str) -> list[dict]:
+	"""Each of ``kol``'s partnerships (oldest first) with its results and benefits' Amount.
 
 	Two indexed queries (the KOL's partnerships, then their benefits), not a join on every benefit."""
 	rows = frappe.get_all(
@@ -63,26 +63,36 @@ def kol_totals(kol: str) -> dict:
 		filters={"kol": kol},
 		fields=[
 			"name",
+			"start_date",
 			"revenue_share_due",
 			"result_revenue",
 			"result_paid_conversions",
 			"result_new_users",
 		],
+		order_by="start_date asc, name asc",
 	)
-	spend = 0.0
 	if rows:
 		benefit = frappe.qb.DocType("KOL Benefit")
-		spend = (
+		spend = dict(
 			frappe.qb.from_(benefit)
-			.select(Coalesce(Sum(benefit.amount), 0))
+			.select(benefit.parent, Sum(benefit.amount))
 			.where(benefit.parenttype == "KOL Partnership")
 			.where(benefit.parent.isin([r.name for r in rows]))
-			.run()[0][0]
+			.groupby(benefit.parent)
+			.run()
 		)
+		for row in rows:
+			row.spend = flt(spend.get(row.name))
+	return rows
+
+
+def kol_totals(kol: str) -> dict:
+	"""The ROI figures of all of ``kol``'s partnerships together, and how many there are."""
+	rows = kol_partnerships(kol)
 	return {
 		"partnerships": len(rows),
 		**roi_figures(
-			spend,
+			sum(r.spend for r in rows),
 			sum(flt(r.revenue_share_due) for r in rows),
 			sum(flt(r.result_revenue) for r in rows),
 			sum(r.result_paid_conversions or 0 for r in rows),
@@ -91,14 +101,52 @@ def kol_totals(kol: str) -> dict:
 	}
 
 
-@frappe.whitelist()
-def kol_roi(kol: str) -> dict:
-	"""The KOL form's ROI headline: for a reader of this KOL who may read partnerships.
+# the KOL form's graph shows this many partnerships, the latest
+GRAPH_PARTNERSHIPS = 12
 
-	Only money and counts of the KOL's partnerships: no personal field is read."""
+
+def kol_chart(kol: str) -> dict | None:
+	"""Cost against attributed revenue per partnership (the latest ones), as bars."""
+	rows = kol_partnerships(kol)[-GRAPH_PARTNERSHIPS:]
+	if not rows:
+		return None
+	figures = [roi_figures(r.spend, r.revenue_share_due, r.result_revenue) for r in rows]
+	return {
+		"title": _("Cost and Attributed Revenue per Partnership"),
+		"data": {
+			"labels": [r.name for r in rows],
+			"datasets": [
+				{"name": _("Cost"), "values": [f["cost"] for f in figures]},
+				{"name": _("Attributed Revenue"), "values": [f["revenue"] for f in figures]},
+			],
+		},
+		"type": "bar",
+		"colors": ["#ff5858", "#28a745"],
+	}
+
+
+def check_kol_readable(kol) -> None:
+	"""A reader of this KOL who may read partnerships (not the KOL's portal login); a KOL that
+	does not exist is refused with the same message as one the user may not read."""
 	if not isinstance(kol, str) or not kol:
 		frappe.throw(_("Choose a KOL."))
 	frappe.has_permission("KOL Partnership", "read", throw=True)
 	if not frappe.db.exists("KOL", kol) or not frappe.has_permission("KOL", "read", doc=kol):
 		frappe.throw(_("You can't see this KOL's partnerships."), frappe.PermissionError)
+
+
+@frappe.whitelist()
+def kol_roi(kol: str) -> dict:
+	"""The KOL form's ROI headline: money and counts of the KOL's partnerships, no personal field."""
+	check_kol_readable(kol)
 	return kol_totals(kol)
+
+
+@frappe.whitelist()
+def kol_roi_chart(doctype: str, docname: str) -> dict | None:
+	"""The KOL form's graph (``graph_method`` of kol_dashboard.py): cost and attributed revenue
+	per partnership. The form dashboard calls it with the form's DocType and name."""
+	if doctype != "KOL":
+		frappe.throw(_("The ROI graph is for a KOL."))
+	check_kol_readable(docname)
+	return kol_chart(docname)
