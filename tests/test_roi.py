@@ -3,6 +3,8 @@
 The KOL Partnership Performance report's ROI columns and chart are tested in tests/test_reports.py.
 """
 
+import json
+
 import frappe
 import pytest
 from frappe.utils.password import update_password
@@ -219,3 +221,33 @@ def test_another_operator_the_portal_login_and_a_guest_are_refused(sessions, com
 		assert response.status_code == 403, response.get_data(as_text=True)
 		body = response.get_data(as_text=True)
 		assert '"cost"' not in body and "1000" not in body and name not in body
+
+
+REPORT = "/api/method/frappe.desk.query_report.run"
+
+
+@pytest.mark.parametrize("role", ["opA", "opB", "analyst"])
+def test_partnership_performance_over_rest_shows_roi_to_whom_may_see_it(sessions, committed_kol, role):
+	_kol, name = committed_kol
+	response = sessions[role].post(
+		REPORT,
+		data={
+			"report_name": "KOL Partnership Performance",
+			"filters": json.dumps({"operator": f.OPERATOR_A}),
+			"ignore_prepared_report": 1,
+		},
+	)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	result = ApiSession.json(response)["message"]
+	rows = {r["partnership"]: r for r in result["result"] if isinstance(r, dict) and r.get("partnership")}
+	if role == "opB":  # another operator's KOL: not a row, not a bar
+		assert name not in rows
+		assert name not in json.dumps(result.get("chart") or {})
+		return
+	assert (rows[name]["cost"], rows[name]["roi"], rows[name]["cost_per_paid_conversion"]) == (
+		1000,
+		-100.0,
+		None,
+	)
+	assert name in result["chart"]["data"]["labels"]
+	assert not {"email", "phone", "wechat", "address"} & set(rows[name])
