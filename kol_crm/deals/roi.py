@@ -19,7 +19,7 @@ average of the partnerships' ROIs. Amounts are added as stored, in each partners
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 
