@@ -326,6 +326,89 @@ def test_partnership_performance_spend_cost_per_result_and_revenue_share(program
 	assert rows == []
 
 
+def test_partnership_performance_cost_roi_and_chart_per_role(programme):
+	p = programme
+	# operator A's: cost 3,000 + 1,000 of products + 10 % of 2,000 = 4,200 against 2,000
+	p1 = _partnership(
+		p.k1,
+		[
+			{"benefit_type": "Cash", "amount": 3000},
+			{"benefit_type": "Product", "amount": 1000, "description": "Devices"},
+			{"benefit_type": "Revenue Share", "revenue_share_percent": 10},
+		],
+		result_new_users=80,
+		result_paid_conversions=8,
+		result_revenue=2000,
+	)
+	# operator A's: (2,500 - 1,000) / 1,000 = 150 % (over the revenue it would read 60 %)
+	p5 = _partnership(
+		p.k5, [{"benefit_type": "Cash", "amount": 1000}], result_paid_conversions=5, result_revenue=2500
+	)
+	# operator B's, unvalued benefits: no cost, so no ROI and no bar
+	p2 = _partnership(p.k2, [{"benefit_type": "Endorsement"}], result_paid_conversions=1, result_revenue=300)
+
+	frappe.set_user(f.MANAGER)
+	columns, rows, _message, chart, summary = kol_partnership_performance.execute({"category": p.domain})
+	frappe.set_user("Administrator")
+	labels = {c["fieldname"]: c["label"] for c in columns}
+	assert (labels["cost"], labels["result_revenue"], labels["roi"], labels["cost_per_paid_conversion"]) == (
+		"Cost",
+		"Revenue",
+		"ROI (%)",
+		"Cost per Paid Conversion",
+	)
+	rows = by(rows, "partnership")
+	assert (rows[p1]["spend"], rows[p1]["revenue_share_due"], rows[p1]["cost"]) == (4000, 200, 4200)
+	assert (rows[p1]["roi"], rows[p1]["cost_per_paid_conversion"], rows[p1]["cost_per_conversion"]) == (
+		-52.4,
+		525,
+		500,
+	)
+	assert (rows[p5]["cost"], rows[p5]["roi"], rows[p5]["cost_per_paid_conversion"]) == (1000, 150.0, 200)
+	assert (rows[p2]["cost"], rows[p2]["result_revenue"], rows[p2]["roi"]) == (0, 300, None)
+	assert chart["type"] == "bar"
+	assert chart["data"]["labels"] == [p5, p1]
+	assert chart["data"]["datasets"][0]["values"] == [150.0, -52.4]
+	figures = {s["label"]: s["value"] for s in summary}
+	# (4,800 - 5,200) / 5,200
+	assert (figures["Cost"], figures["Revenue"], figures["ROI (%)"]) == (5200, 4800, -7.7)
+
+	# grouped by KOL: the ROI of the sums, a bar per KOL
+	_columns, rows, _message, chart, _summary = kol_partnership_performance.execute(
+		{"category": p.domain, "group_by": "KOL"}
+	)
+	rows = by(rows, "kol")
+	assert (rows[p.k1]["cost"], rows[p.k1]["roi"], rows[p.k2]["roi"]) == (4200, -52.4, None)
+	assert chart["data"]["datasets"][0]["values"] == [150.0, -52.4]
+
+	# operator A: their own KOLs' partnerships only, in the chart too
+	frappe.set_user(f.OPERATOR_A)
+	_columns, rows, _message, chart, summary = kol_partnership_performance.execute({"category": p.domain})
+	frappe.set_user("Administrator")
+	assert {r["partnership"] for r in rows} == {p1, p5}
+	assert chart["data"]["labels"] == [p5, p1]
+	assert {s["label"]: s["value"] for s in summary}["Cost"] == 5200
+
+	# an analyst: the same figures, no personal field (also test_analyst_gets_the_managers_figures...)
+	_columns, analyst_rows = run(kol_partnership_performance, {"category": p.domain}, f.ANALYST)
+	assert by(analyst_rows, "partnership")[p1]["roi"] == -52.4
+
+	# no partnership with a cost: no chart
+	_columns, rows, _message, chart, _summary = kol_partnership_performance.execute({"category": p.niche2})
+	assert chart is None
+
+
+def test_partnership_performance_shows_status_and_purpose_in_the_users_language(programme):
+	name = _partnership(programme.k1, [{"benefit_type": "Cash", "amount": 100}])
+	frappe.local.lang = "zh"
+	try:
+		_columns, rows = run(kol_partnership_performance, {"category": programme.domain, "status": "Active"})
+	finally:
+		frappe.local.lang = "en"
+	row = by(rows, "partnership")[name]
+	assert (row["status"], row["purpose"]) == ("活跃", "拉新")
+
+
 # ------------------------------------------------------------------ KOL Proposal Outcomes
 
 

@@ -33,6 +33,7 @@ frappe.ui.form.on("KOL", {
 			);
 		}
 		kol_crm_rules.refresh(frm);
+		kol_crm_roi.refresh(frm);
 		if (frappe.user.has_role(["KOL Manager", "System Manager"])) {
 			frm.page.add_menu_item(__("Merge a Duplicate into This KOL"), () => kol_crm_merge.choose(frm));
 			kol_crm_merge.show_possible_duplicates(frm);
@@ -129,6 +130,22 @@ const kol_crm_rules = {
 				true
 			);
 		}
+	},
+};
+
+// ROI of the KOL's partnerships: cost (benefits valued + revenue share due) against attributed
+// revenue (kol_crm/deals/roi.py); for readers of partnerships, not the KOL's portal login
+const kol_crm_roi = {
+	refresh(frm) {
+		if (!frappe.model.can_read("KOL Partnership")) return;
+		frappe.xcall("kol_crm.deals.roi.kol_roi", { kol: frm.doc.name }).then((r) => {
+			if (!r || !r.partnerships || frm.doc.name !== frm.docname) return;
+			const priced = r.roi !== null && r.roi !== undefined;
+			const roi = priced ? `${format_number(r.roi, null, 1)}%` : __("no cost yet");
+			frm.dashboard.add_indicator(`${__("Partnership Cost")}: ${format_currency(r.cost)}`, "blue");
+			frm.dashboard.add_indicator(`${__("Attributed Revenue")}: ${format_currency(r.revenue)}`, "blue");
+			frm.dashboard.add_indicator(`${__("ROI")}: ${roi}`, !priced ? "gray" : r.roi >= 0 ? "green" : "red");
+		});
 	},
 };
 

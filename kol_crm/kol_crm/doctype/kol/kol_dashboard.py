@@ -1,5 +1,6 @@
 """The KOL form's Connections: its records, including tier history, reminders and violations, and
-what our platform sent about it (events, referral codes)."""
+what our platform sent about it (events, referral codes); and its graph, cost against attributed
+revenue per partnership (kol_crm.deals.roi)."""
 
 from frappe import _
 
@@ -7,6 +8,8 @@ from frappe import _
 def get_data():
 	return {
 		"fieldname": "kol",
+		"graph": True,
+		"graph_method": "kol_crm.deals.roi.kol_roi_chart",
 		"transactions": [
 			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},

@@ -1,17 +1,20 @@
-"""KOL Partnership Performance: KPI targets against results, spend and cost per result.
+"""KOL Partnership Performance: KPI targets against results, spend, cost and ROI.
 
 Spend is what the partnership's benefits are worth: cash plus valued benefits (the Amount of
-each KOL Benefit). Revenue share is paid on results and shown apart as Revenue Share Due.
-The period selects partnerships running at some point in it. "Group By: KOL" adds up each
-KOL's partnerships.
+each KOL Benefit); the Spend per ... columns divide it by each result. Revenue share is paid on
+results and shown apart as Revenue Share Due. Cost is spend + revenue share due, and ROI (%) is
+(attributed revenue - cost) / cost x 100 (``kol_crm.deals.roi``), charted per partnership or,
+grouped, per KOL. The period selects partnerships running at some point in it. "Group By: KOL"
+adds up each KOL's partnerships (ROI of the sums, not an average of ROIs).
 """
 
 from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Sum
+from frappe.query_builder.functions import Coalesce
 
+from kol_crm.deals.roi import benefits_amount_query, roi_figures
 from kol_crm.kol_crm.report.utils import kol_criteria, parse_filters, per, ratio, where
 
 KPIS = (
@@ -31,6 +34,7 @@ SUMMED = (
 	"result_revenue",
 	"spend",
 	"revenue_share_due",
+	"cost",
 )
 
 
@@ -40,7 +44,7 @@ def execute(filters=None):
 	rows = partnership_rows(partnerships(filters))
 	if by_kol:
 		rows = kol_rows(rows)
-	return columns(by_kol), rows, None, None, summary(rows)
+	return columns(by_kol), rows, None, chart(rows, by_kol), summary(rows)
 
 
 def columns(by_kol: bool = False) -> list[dict]:
@@ -98,19 +102,19 @@ def columns(by_kol: bool = False) -> list[dict]:
 		{"fieldname": "spend", "label": _("Spend"), "fieldtype": "Currency", "width": 110},
 		{
 			"fieldname": "cost_per_new_user",
-			"label": _("Cost per New User"),
+			"label": _("Spend per New User"),
 			"fieldtype": "Currency",
 			"width": 140,
 		},
 		{
 			"fieldname": "cost_per_activation",
-			"label": _("Cost per Activation"),
+			"label": _("Spend per Activation"),
 			"fieldtype": "Currency",
 			"width": 140,
 		},
 		{
 			"fieldname": "cost_per_conversion",
-			"label": _("Cost per Conversion"),
+			"label": _("Spend per Conversion"),
 			"fieldtype": "Currency",
 			"width": 140,
 		},
@@ -120,6 +124,14 @@ def columns(by_kol: bool = False) -> list[dict]:
 			"fieldtype": "Currency",
 			"width": 140,
 		},
+		{"fieldname": "cost", "label": _("Cost"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "roi", "label": _("ROI (%)"), "fieldtype": "Percent", "width": 100},
+		{
+			"fieldname": "cost_per_paid_conversion",
+			"label": _("Cost per Paid Conversion"),
+			"fieldtype": "Currency",
+			"width": 170,
+		},
 	]
 	return cols
 
@@ -128,13 +140,7 @@ def partnerships(filters) -> list[dict]:
 	"""The filtered partnerships with their spend: one query, benefits summed in a sub-query."""
 	partnership = frappe.qb.DocType("KOL Partnership")
 	kol = frappe.qb.DocType("KOL")
-	benefit = frappe.qb.DocType("KOL Benefit")
-	spend = (
-		frappe.qb.from_(benefit)
-		.select(benefit.parent, Sum(benefit.amount).as_("spend"))
-		.where(benefit.parenttype == "KOL Partnership")
-		.groupby(benefit.parent)
-	)
+	spend = benefits_amount_query()
 	query = (
 		frappe.qb.from_(partnership)
 		.inner_join(kol)
@@ -173,13 +179,28 @@ def add_ratios(row: dict) -> dict:
 	row["cost_per_new_user"] = per(row["spend"], row["result_new_users"] or 0)
 	row["cost_per_activation"] = per(row["spend"], row["result_activated_users"] or 0)
 	row["cost_per_conversion"] = per(row["spend"], row["result_paid_conversions"] or 0)
+	figures = roi_figures(
+		row["spend"],
+		row["revenue_share_due"],
+		row["result_revenue"],
+		row["result_paid_conversions"] or 0,
+		row["result_new_users"] or 0,
+	)
+	row["cost"], row["roi"] = figures["cost"], figures["roi"]
+	row["cost_per_paid_conversion"] = figures["cost_per_paid_conversion"]
 	return row
 
 
 def partnership_rows(rows: list[dict]) -> list[dict]:
+	translated = {}  # Select values shown in the user's language (the filters keep the stored values)
 	for row in rows:
 		for field in SUMMED:
 			row[field] = row.get(field) or 0
+		for field in ("status", "purpose"):
+			if value := row.get(field):
+				if value not in translated:
+					translated[value] = _(value)
+				row[field] = translated[value]
 		add_ratios(row)
 	return rows
 
@@ -206,9 +227,40 @@ def summary(rows: list[dict]) -> list[dict]:
 		{"label": _("Spend"), "value": totals["spend"], "datatype": "Currency"},
 		{"label": _("New Users"), "value": int(totals["result_new_users"]), "datatype": "Int"},
 		{
-			"label": _("Cost per New User"),
+			"label": _("Spend per New User"),
 			"value": per(totals["spend"], totals["result_new_users"]) or 0,
 			"datatype": "Currency",
 		},
 		{"label": _("Revenue Share Due"), "value": totals["revenue_share_due"], "datatype": "Currency"},
+		{"label": _("Cost"), "value": totals["cost"], "datatype": "Currency"},
+		{"label": _("Revenue"), "value": totals["result_revenue"], "datatype": "Currency"},
+		{
+			"label": _("ROI (%)"),
+			"value": roi_figures(totals["spend"], totals["revenue_share_due"], totals["result_revenue"])[
+				"roi"
+			],
+			"datatype": "Percent",
+			"indicator": "Green" if (totals["result_revenue"] >= totals["cost"]) else "Red",
+		},
 	]
+
+
+# a bar per partnership (or KOL) with a cost: the ones with the most cost when there are more
+CHART_BARS = 30
+
+
+def chart(rows: list[dict], by_kol: bool = False) -> dict | None:
+	"""ROI (%) per partnership, or per KOL when grouped; rows without a cost have no ROI."""
+	priced = sorted((r for r in rows if r["roi"] is not None), key=lambda r: -r["cost"])[:CHART_BARS]
+	if not priced:
+		return None
+	priced.sort(key=lambda r: -r["roi"])
+	return {
+		"data": {
+			"labels": [r["kol_name"] or r["kol"] if by_kol else r["partnership"] for r in priced],
+			"datasets": [{"name": _("ROI (%)"), "values": [r["roi"] for r in priced]}],
+		},
+		"type": "bar",
+		"colors": ["#5e64ff"],
+		"fieldtype": "Percent",
+	}
