@@ -1,5 +1,5 @@
 """The KOL form's Connections: its records, including tier history, reminders and violations, and
-what our platform sent about it (events, referral codes)."""
+what our platform sent about it (events, referral codes), and what the team observed of it."""
 
 from frappe import _
 
@@ -15,5 +15,6 @@ def get_data():
 				"items": ["KOL Tier Change", "KOL Rule Acknowledgement", "KOL Violation"],
 			},
 			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
+			{"label": _("Discovery"), "items": ["KOL Observation"]},
 		],
 	}
