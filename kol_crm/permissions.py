@@ -436,7 +436,7 @@ def guarded_doctypes() -> set[str]:
 		children = {
 			df.options for parent in GUARDED_PARENTS for df in frappe.get_meta(parent).get_table_fields()
 		}
-		frappe.local.kol_crm_guarded = frozenset({*GUARDED_PARENTS, *children})
+		frappe.local.kol_crm_guarded = frozenset({*GUARDED_PARENTS, *children, *KOL_ROW_CHILDREN})
 	return frappe.local.kol_crm_guarded
 
 
