@@ -254,6 +254,17 @@ def test_rest_event_participants_follow_their_kols(world, user, sees):
 		"/api/method/frappe.client.get", query_string={"doctype": "KOL Event", "name": world.camp.name}
 	)
 	assert {row["kol"] for row in s.json(response)["message"]["participants"]} == expected
+	response = s.get(
+		"/api/method/frappe.desk.form.load.getdoc",
+		query_string={"doctype": "KOL Event", "name": world.camp.name},
+	)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	assert {row["kol"] for row in s.json(response)["docs"][0]["participants"]} == expected
+	for key in {"a", "b"} - sees:
+		assert world[key].name not in response.get_data(as_text=True)
+	response = s.get(f"/api/v2/document/KOL Event/{world.camp.name}")
+	assert response.status_code == 200, response.get_data(as_text=True)
+	assert {row["kol"] for row in s.json(response)["data"]["participants"]} == expected
 	rows = listing(s, "KOL Event Participant", parent="KOL Event", fields=["kol", "note"])
 	assert {row["kol"] for row in rows} >= expected
 	assert not ({row["kol"] for row in rows} & {world[k].name for k in {"a", "b"} - sees})
