@@ -275,6 +275,8 @@ def test_rest_operator_cant_reach_other_participants_through_the_event_list_or_a
 	s = session(f.OPERATOR_A)
 	listing(s, "KOL Event", expect=403, fields=["name", "`tabKOL Event Participant`.`kol`"])
 	listing(s, "KOL Event", expect=403, filters=[["KOL Event Participant", "kol", "=", world.b.name]])
+	listing(s, "KOL Event", expect=403, fields=["name", "participants.kol"])
+	listing(s, "KOL Event", expect=403, fields=["name"], order_by="`tabKOL Event Participant`.`kol` desc")
 	b_row = next(row.name for row in world.camp.participants if row.kol == world.b.name)
 	response = s.get(
 		"/api/method/frappe.client.get",
