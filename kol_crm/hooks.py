@@ -82,6 +82,7 @@ _CHILDREN = (
 	"KOL Application Platform",
 	"KOL Candidate Import Row",
 	"KOL Content Version",
+	"KOL Event Participant",
 )
 
 permission_query_conditions = {
@@ -98,6 +99,7 @@ has_permission = {
 	# another app's DocType: emails of a KOL only for users who may read its personal fields
 	"Communication": "kol_crm.permissions.has_communication_permission",
 	"KOL Outreach Sequence": "kol_crm.permissions.has_sequence_permission",
+	"KOL Event": "kol_crm.permissions.has_shared_record_permission",
 }
 
 # kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL

@@ -58,9 +58,15 @@ LINKED_DOCTYPES = (
 	"KOL Referral Code",
 	"KOL Content",
 	"KOL Rule Acknowledgement",
+	"KOL Observation",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
+# child rows that name a KOL in their own ``kol`` field under a parent everyone reads (the
+# participants of a KOL Event): each row follows its KOL's row rule as well as the parent's
+KOL_ROW_CHILDREN = ("KOL Event Participant",)
+# team records everyone with access reads; a restricted user changes only those they created
+SHARED_RECORD_DOCTYPES = ("KOL Event",)
 # parents whose child rows follow the parent's row rule (child tables have none of their own)
 GUARDED_PARENTS = ("KOL", *LINKED_DOCTYPES, *OWN_RECORD_DOCTYPES)
 
@@ -272,7 +278,12 @@ def child_query_conditions(user: str | None = None, doctype: str | None = None) 
 			)
 		else:
 			parts.append(f"{table}.parenttype = {escaped}")
-	return "(" + " or ".join(parts) + ")" if parts else "1=0"
+	if not parts:
+		return "1=0"
+	condition = "(" + " or ".join(parts) + ")"
+	if doctype in KOL_ROW_CHILDREN:
+		condition = f"({condition} and {table}.kol in ({_own_kol_names_sql(user)}))"
+	return condition
 
 
 def parent_query_conditions(parent: str, user: str) -> str | None:
@@ -356,6 +367,27 @@ def has_sequence_permission(doc, ptype: str | None = None, user: str | None = No
 	return frappe.db.get_value(doc.doctype, doc.name, "owner") == user
 
 
+def has_shared_record_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""KOL Events: everyone with access reads them; only the stored owner or a KOL Manager changes
+	or deletes one (the participant rows follow their KOLs: ``may_see_participant``)."""
+	return has_sequence_permission(doc, ptype, user)
+
+
+def may_see_participant(kol: str | None, user: str | None = None) -> bool:
+	"""Whether ``user`` may see a participant row naming the **stored** KOL ``kol``: the KOL's own
+	row rule (managers and analysts every KOL, an operator their own or assigned ones)."""
+	user = user or frappe.session.user
+	if is_portal_user(user) or user == "Guest":
+		return False
+	return can_access_kol(kol, user, "read")
+
+
+def refuses_kol_row_child(child: str, parent: str, user: str | None = None) -> bool:
+	"""A list of ``parent`` may not select, filter or sort on its participant rows (``child``) for
+	a restricted user: the rows of KOLs they don't own would show through the join."""
+	return child in KOL_ROW_CHILDREN and child != parent and is_restricted(user or frappe.session.user)
+
+
 def has_app_permission() -> bool:
 	roles = set(frappe.get_roles())
 	return (
@@ -404,7 +436,7 @@ def guarded_doctypes() -> set[str]:
 		children = {
 			df.options for parent in GUARDED_PARENTS for df in frappe.get_meta(parent).get_table_fields()
 		}
-		frappe.local.kol_crm_guarded = frozenset({*GUARDED_PARENTS, *children})
+		frappe.local.kol_crm_guarded = frozenset({*GUARDED_PARENTS, *children, *KOL_ROW_CHILDREN})
 	return frappe.local.kol_crm_guarded
 
 

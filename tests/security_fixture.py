@@ -356,10 +356,41 @@ def build() -> World:
 		"KOL", kol.name, {"email_invalid": 1, "email_invalid_on": nowdate(), "email_invalid_reason": bounce}
 	)
 
+	# discovery: B's observation of their KOL (its link is permlevel 1) and a manager's camp with
+	# a participant row of B's KOL next to A's (the event is shared, the rows follow their KOLs)
+	frappe.set_user(f.OPERATOR_B)
+	observation_link = f"https://b-projects.example/{tok}obslink"
+	frappe.get_doc(
+		{
+			"doctype": "KOL Observation",
+			"kol": kol.name,
+			"source": "Project",
+			"evidence": m("obsevidence"),
+			"link": observation_link,
+		}
+	).insert()
+	frappe.set_user(f.MANAGER)
+	camp = frappe.get_doc(
+		{
+			"doctype": "KOL Event",
+			"event_name": f"Matrix Camp {hash_}",
+			"event_type": "Camp",
+			"starts_on": nowdate(),
+			"participants": [
+				{"kol": a_kol.name, "role": "Speaker"},
+				{"kol": kol.name, "role": "Participant", "note": m("participantnote")},
+			],
+		}
+	).insert()
+	extra["KOL Event"] = [camp.name]
+	frappe.set_user("Administrator")
+
 	records = _collect(kol.name, application.name, candidate_import.name)
+	records["KOL Event Participant"] = [row.name for row in camp.participants if row.kol == kol.name]
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)
-	# the converted user's reference is personal (permlevel 1, with the raw payload that repeats it)
-	_collect_markers(world, old_personal, request_ip, m("customer"))
+	# the converted user's reference is personal (permlevel 1, with the raw payload that repeats it);
+	# so is the observation's link (it leads to the KOL's own channels)
+	_collect_markers(world, old_personal, request_ip, m("customer"), observation_link)
 	frappe.db.commit()
 	world.fingerprint_sql = _fingerprint_sql(world)
 	rebase(world)
@@ -559,7 +590,11 @@ def destroy(world: World) -> None:
 	frappe.set_user("Administrator")
 	if world.baseline:
 		restore(world)  # whatever a request left changed, so that every record deletes cleanly
+	for name in world.extra.get("KOL Event", []):
+		if frappe.db.exists("KOL Event", name):
+			frappe.delete_doc("KOL Event", name, force=True, ignore_permissions=True)
 	order = [
+		"KOL Observation",
 		"KOL Platform Event",
 		"KOL Referral Code",
 		"KOL Sequence Send",

@@ -143,3 +143,24 @@ def test_demo_has_rules_acknowledged_a_violation_with_its_penalty_and_pacing_row
 	assert {r["category"] for r in rows} >= {"Gaming", "Beauty", "Tech", "Lifestyle"}
 	assert all(r["audience"] > 0 for r in rows)
 	assert any(r["internal_left"] > 0 for r in rows)
+
+
+def test_demo_has_observations_and_a_camp_with_the_kols_found_there():
+	demo.build()
+	kols = demo.demo_kols()
+	observations = frappe.get_all(
+		"KOL Observation", filters={"kol": ("in", kols)}, fields=["source", "evidence", "observer"]
+	)
+	assert len(observations) == 3
+	assert {o.source for o in observations} == {"Project", "Official Account", "WeChat Moments"}
+	assert all(o.evidence and o.observer for o in observations)
+	camp = frappe.get_doc("KOL Event", {"event_name": "AI Builders Camp"})
+	assert camp.event_type == "Camp" and "Next time" in camp.review_notes
+	assert getdate(camp.ends_on) > getdate(camp.starts_on)
+	assert sorted(row.role for row in camp.participants) == ["Found Here", "Participant", "Speaker"]
+	found = next(row.kol for row in camp.participants if row.role == "Found Here")
+	comments = frappe.get_all(
+		"Comment", filters={"reference_doctype": "KOL", "reference_name": found}, pluck="content"
+	)
+	assert any("Found at event AI Builders Camp" in c for c in comments)
+	assert demo.counts()["observations"] == 3 and demo.counts()["events"] == 1

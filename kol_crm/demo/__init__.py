@@ -28,13 +28,14 @@ import frappe
 from kol_crm.demo import conduct
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
 from kol_crm.demo.creators import CREATORS
+from kol_crm.demo.discovery import add_discovery
 from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
 from kol_crm.demo.kols import AFTER_PROPOSALS, add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
 from kol_crm.demo.partnerships import add_content, add_partnership
 from kol_crm.demo.platform import add_platform_data, reset_rng
 from kol_crm.demo.proposals import OFFERS, add_proposal
-from kol_crm.demo.reset import remove_demo_data
+from kol_crm.demo.reset import demo_events, remove_demo_data
 from kol_crm.demo.users import USERS, ensure_users
 
 __all__ = ["KOL_EMAIL_DOMAIN", "PASSWORD", "USERS", "build", "counts", "demo_kols", "setup"]
@@ -90,6 +91,7 @@ def make_records(state: DemoState) -> None:
 	add_platform_data(state)
 	add_content(state)
 	conduct.add_violations(state)
+	add_discovery(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -112,4 +114,6 @@ def counts() -> dict:
 		"content": frappe.db.count("KOL Content", linked),
 		"rule_acknowledgements": frappe.db.count("KOL Rule Acknowledgement", linked),
 		"violations": frappe.db.count("KOL Violation", linked),
+		"observations": frappe.db.count("KOL Observation", linked),
+		"events": len(demo_events(kols)),
 	}

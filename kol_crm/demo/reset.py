@@ -17,6 +17,8 @@ def remove_demo_data() -> None:
 	# what the platform sent the demo, the events of users who are no KOL included
 	frappe.db.delete("KOL Platform Event", {"event_id": ("like", "demo-%")})
 	if kols:
+		for name in demo_events(kols):  # they name the demo KOLs in their participant rows
+			_delete("KOL Event", name)
 		for doctype, fieldname in _doctypes_linking_kol():
 			for name in frappe.get_all(doctype, filters={fieldname: ("in", kols)}, pluck="name"):
 				_delete(doctype, name)
@@ -27,6 +29,19 @@ def remove_demo_data() -> None:
 	for domain, (_description, niches) in CATEGORIES.items():
 		for name in (*niches, domain):
 			_delete_if_unused("KOL Category", name)
+
+
+def demo_events(kols: list[str]) -> list[str]:
+	"""KOL Events with a demo KOL among their participants."""
+	if not kols:
+		return []
+	return frappe.get_all(
+		"KOL Event Participant",
+		filters={"parenttype": "KOL Event", "kol": ("in", kols)},
+		pluck="parent",
+		distinct=True,
+		ignore_permissions=True,
+	)
 
 
 def _delete(doctype: str, name: str) -> None:

@@ -7,7 +7,8 @@ by name, has no ``parent_doc`` (the attribute is None), so Frappe 15 checks only
 anyone who may read some KOL read every KOL's platform accounts, occasions, and every
 proposal's terms, by row name. For the child tables of kol_crm's guarded records we check the
 parent **record**, taken from the stored row (a PUT that moves a row to another parent is judged
-by where the row is, not where it would go).
+by where the row is, not where it would go). A KOL Event's participant row also follows the KOL
+it names (``permissions.may_see_participant``): the event is shared, the row is the KOL's.
 """
 
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ from frappe import _
 from frappe.model.base_document import BaseDocument
 from frappe.permissions import push_perm_check_log
 
-from kol_crm.permissions import guarded_doctypes
+from kol_crm.permissions import KOL_ROW_CHILDREN, guarded_doctypes, may_see_participant
 
 _original = frappe.permissions.has_child_permission
 
@@ -46,6 +47,8 @@ def has_child_permission(
 	allowed = child_doc is not None and _original(
 		child_doctype, ptype, child_doc, user, False, parent_doctype, debug=debug
 	)
+	if allowed and child_doctype in KOL_ROW_CHILDREN:
+		allowed = may_see_participant(row_kol(child_doctype, child_doc), user)
 	if logs is not None:
 		del logs[mark:]
 	if not allowed:
@@ -55,6 +58,14 @@ def has_child_permission(
 
 def is_guarded_child(doctype: str) -> bool:
 	return doctype in guarded_doctypes()
+
+
+def row_kol(doctype: str, doc) -> str | None:
+	"""The KOL a participant row names, as stored (as given for a row not saved yet)."""
+	name = doc.get("name") if hasattr(doc, "get") else getattr(doc, "name", None)
+	if name and (stored := frappe.db.get_value(doctype, name, "kol")):
+		return stored
+	return doc.get("kol") if hasattr(doc, "get") else getattr(doc, "kol", None)
 
 
 def stored_row(doctype: str, doc) -> SimpleNamespace | None:

@@ -25,7 +25,7 @@ from frappe.model import default_fields, get_permitted_fields, optional_fields
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils.data import get_filter
 
-from kol_crm.permissions import MODULE
+from kol_crm.permissions import MODULE, refuses_kol_row_child
 
 _original = DatabaseQuery.apply_fieldlevel_read_permissions
 
@@ -112,9 +112,16 @@ class QueryGuard:
 			if linked := self.link_title(doctype, fieldname):
 				return linked
 			refuse(_("{0} can't be queried together with {1}.").format(_(doctype), _(self.doctype)))
+		self.refuse_kol_rows(doctype)
 		if fieldname not in STANDARD_COLUMNS and not frappe.get_meta(doctype).has_field(fieldname):
 			self.refuse_expression(expression)
 		return doctype, fieldname
+
+	def refuse_kol_rows(self, doctype: str) -> None:
+		"""Participant rows name KOLs: a restricted user lists them on their own (each row follows its
+		KOL's row rule there), never through the parent's list."""
+		if refuses_kol_row_child(doctype, self.doctype):
+			refuse(_("{0} can't be queried together with {1}.").format(_(doctype), _(self.doctype)))
 
 	def link_title(self, alias: str, fieldname: str) -> tuple[str, str] | None:
 		"""(linked DocType, its title field) for the link title the desk's list views ask for
@@ -191,6 +198,7 @@ class QueryGuard:
 		doctype, fieldname = condition.doctype, condition.fieldname
 		if doctype not in self.tables:
 			refuse(_("{0} can't be queried together with {1}.").format(_(doctype), _(self.doctype)))
+		self.refuse_kol_rows(doctype)
 		if not isinstance(fieldname, str) or not re.fullmatch(_IDENT, fieldname):
 			self.refuse_expression(fieldname)
 		if fieldname not in STANDARD_COLUMNS and not frappe.get_meta(doctype).has_field(fieldname):

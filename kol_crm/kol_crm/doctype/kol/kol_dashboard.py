@@ -1,6 +1,6 @@
 """The KOL form's Connections: its records, including tier history, reminders and violations, and
-what our platform sent about it (events, referral codes); and its graph, cost against attributed
-revenue per partnership (kol_crm.deals.roi)."""
+what our platform sent about it (events, referral codes) and what the team observed of it; and
+its graph, cost against attributed revenue per partnership (kol_crm.deals.roi)."""
 
 from frappe import _
 
@@ -18,5 +18,6 @@ def get_data():
 				"items": ["KOL Tier Change", "KOL Rule Acknowledgement", "KOL Violation"],
 			},
 			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
+			{"label": _("Discovery"), "items": ["KOL Observation"]},
 		],
 	}
