@@ -137,19 +137,30 @@ def cleanup(quiet: bool = False) -> dict:
 	for name in names:
 		frappe.db.delete("KOL Tier Change", {"kol": name})
 		frappe.delete_doc("KOL", name, ignore_permissions=True, force=True)
-	for name, _rank, _min in TIERS:
-		if frappe.db.exists("KOL Tier", name):
-			frappe.delete_doc("KOL Tier", name, ignore_permissions=True, force=True)
 	if os.path.exists(AT_START):
 		with open(AT_START) as fh:
 			kept = json.load(fh)
 		# not through the form: its save would queue another run
 		frappe.db.set_single_value("KOL CRM Settings", "reach_full_followers", kept["reach_full_followers"])
 		os.remove(AT_START)
+	# the site's other KOLs were rescored too: those the run put in a drill tier lose it, and are
+	# rescored with the settings restored once the drill tiers are gone
+	drill_tiers = [name for name, _rank, _min in TIERS]
+	others = frappe.get_all("KOL", filters={"tier": ("in", drill_tiers)}, pluck="name")
+	if others:
+		frappe.db.set_value("KOL", {"name": ("in", others)}, "tier", None, update_modified=False)
+		frappe.db.delete("KOL Privilege", {"parenttype": "KOL", "tier": ("in", drill_tiers)})
+	for name in drill_tiers:
+		if frappe.db.exists("KOL Tier", name):
+			frappe.delete_doc("KOL Tier", name, ignore_permissions=True, force=True)
+	frappe.local.kol_crm_tiers = None
+	frappe.clear_document_cache("KOL CRM Settings", "KOL CRM Settings")
+	if others:
+		recompute.rescore_chunk(others)
 	recompute.write_state({"recompute_status": recompute.FINISHED})
 	frappe.db.commit()
 	frappe.clear_cache()
-	return {"deleted": len(names)}
+	return {"deleted": len(names), "others_rescored": len(others)}
 
 
 STEPS = {f.__name__: f for f in (setup, start, state, stall, resume, verify, cleanup)}
