@@ -43,6 +43,11 @@ doc_events = {
 	},
 }
 
+# With read_from_replica set, list views and reports read the replica only while it is fresh
+# (kol_crm/utils/replica.py); a lagging, stopped or unreachable replica sends them to the primary.
+before_request = ["kol_crm.utils.replica.guard_replica_reads"]
+before_job = ["kol_crm.utils.replica.guard_replica_reads"]
+
 # the Email Account pull notes automatic replies (out of office), which are no KOL's answer, and
 # bounces: kol_crm/outreach/auto_replies.py, bounces.py. It adds a step to the pull, nothing else.
 override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}

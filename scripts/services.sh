@@ -12,6 +12,8 @@
 #   KOL_PRIVATE_DIR         data of the private services (default: ~KOL_BENCH_USER/.local/share/kol_crm)
 #   KOL_PRIVATE_DB_PORT     port of the private MariaDB (default: 3307)
 #   KOL_PRIVATE_REDIS_PORT  port of the private Redis (default: 6380)
+#   KOL_PRIVATE_DB_EXTRA    more [mariadbd] options for the private MariaDB, one per line (e.g. log-bin
+#                           for a primary; scripts/replica.sh)
 #   KOL_SBIN_PATH           folders searched for mariadbd and redis-server after PATH (a normal
 #                           user's PATH lacks /usr/sbin) (default: /usr/local/sbin:/usr/sbin:/sbin)
 
@@ -224,6 +226,7 @@ start_private_db() {
 		collation-server = ${KOL_PRIVATE_DB_COLLATION:-utf8mb4_unicode_ci}
 		skip-name-resolve
 		innodb-buffer-pool-size = 256M
+		${KOL_PRIVATE_DB_EXTRA:-}
 		[client]
 		socket = $sock
 	EOF
