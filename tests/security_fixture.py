@@ -24,6 +24,7 @@ import dataclasses
 import json
 import random
 import re
+from collections.abc import Callable
 
 import frappe
 from frappe.utils import add_days, nowdate
@@ -532,13 +533,56 @@ def changes(world: World, reader_marks: bool = False) -> list[str]:
 			if cols:
 				changed.append(f"{name}: {', '.join(cols)}")
 		if added or removed or changed:
-			parts = [f"added {added}"] * bool(added) + [f"removed {removed}"] * bool(removed) + changed
+			parts = [f"added {_who(after, added)}"] * bool(added) + [f"removed {removed}"] * bool(removed)
+			parts += changed
 			found.append(f"{table}: {'; '.join(parts)}")
 	if not found:
 		# only allowed marks: take them as the new state so the next call compares cleanly
 		restore(world)
 		rebase(world)
 	return found
+
+
+def _who(rows: dict[str, dict], names: list[str]) -> list[str]:
+	"""Added rows with who made them and when (full rows only), to tell which process did."""
+	return [
+		f"{n} (owner {rows[n]['owner']}, created {rows[n]['creation']})" if rows[n].get("owner") else n
+		for n in names
+	]
+
+
+def only_added_by(world: World, strangers: Callable[[str], bool], created_before) -> bool:
+	"""Whether everything that differs from the baseline is rows added on B's records (ToDos,
+	comments...) before ``created_before`` by users ``strangers`` accepts, and the ``_assign``
+	their ToDos put on the record they name; False when anything else changed or was removed, or
+	an added row's owner or creation is unknown (tables compared by name only)."""
+	frappe.db.rollback()
+	now = _rows(world)
+	todos = now.get("ToDo", {})
+	assigned: dict[tuple, set] = {}  # (doctype, name) -> users the added ToDos assign it to
+	for name in set(todos) - set(world.baseline.get("ToDo", {})):
+		todo = todos[name]
+		assigned.setdefault((todo["reference_type"], todo["reference_name"]), set()).add(todo["allocated_to"])
+	for table in set(now) | set(world.baseline):
+		before, after = world.baseline.get(table, {}), now.get(table, {})
+		if set(before) - set(after):
+			return False
+		for name in set(before) & set(after):
+			old, new = before[name], after[name]
+			differ = {c for c in set(old) - VOLATILE_COLUMNS if old.get(c) != new.get(c)}
+			if differ - {"_assign"}:
+				return False
+			if differ:  # the added ToDos' users joined the record's assignees, nobody else
+				was, now_ = (set(json.loads(row.get("_assign") or "[]")) for row in (old, new))
+				if not was <= now_ or now_ - was - assigned.get((table, name), set()):
+					return False
+		for name in set(after) - set(before):
+			row = after[name]
+			if not (
+				strangers(row.get("owner") or "") and row.get("creation") and row["creation"] < created_before
+			):
+				return False
+	return True
 
 
 def restore(world: World) -> None:

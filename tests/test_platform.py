@@ -293,44 +293,26 @@ def test_a_batch_is_a_non_empty_list_of_at_most_1000():
 def test_platform_candidates_are_high_output_users_not_yet_kols_and_become_spotted_kols():
 	token = f.unique("pu")
 	kol = f.make_kol(platform_account_id=f"{token}-kol")
+	# event {token}-N: platform user, days ago, posts, answers, other values
+	events = [
+		("low", 3, 10, 9, {"user_name": "Low"}),
+		("edge", 3, 10, 5, {"user_name": "Edge"}),
+		("edge", 1, 12, 8, {"user_name": "Edge", "followers": 40}),
+		("kol", 2, 300, 300, {}),
+		("old", 120, 500, 0, {}),
+		("top", 2, 80, 40, {"user_name": "Top Writer", "last_active_at": ph.iso(2)}),
+	]
 	ingest(
 		[
 			ph.activity(
-				f"{token}-1",
-				days_ago=3,
-				platform_user_id=f"{token}-low",
-				user_name="Low",
-				posts=10,
-				answers=9,
-			),
-			ph.activity(
-				f"{token}-2",
-				days_ago=3,
-				platform_user_id=f"{token}-edge",
-				user_name="Edge",
-				posts=10,
-				answers=5,
-			),
-			ph.activity(
-				f"{token}-3",
-				days_ago=1,
-				platform_user_id=f"{token}-edge",
-				user_name="Edge",
-				posts=12,
-				answers=8,
-				followers=40,
-			),
-			ph.activity(f"{token}-4", days_ago=2, platform_user_id=f"{token}-kol", posts=300, answers=300),
-			ph.activity(f"{token}-5", days_ago=120, platform_user_id=f"{token}-old", posts=500, answers=0),
-			ph.activity(
-				f"{token}-6",
-				days_ago=2,
-				platform_user_id=f"{token}-top",
-				user_name="Top Writer",
-				posts=80,
-				answers=40,
-				last_active_at=ph.iso(2),
-			),
+				f"{token}-{n}",
+				days_ago=days_ago,
+				platform_user_id=f"{token}-{user}",
+				posts=posts,
+				answers=answers,
+				**values,
+			)
+			for n, (user, days_ago, posts, answers, values) in enumerate(events, start=1)
 		]
 	)
 	found = {r["platform_user_id"]: r for r in candidates.candidates(min_output=20, active_days=90)}

@@ -6,6 +6,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, add_to_date, get_datetime, now_datetime, nowdate
 
+from kol_crm.benchmarks.rescore import rescore_one
 from kol_crm.intelligence import recompute
 from tests import factories as f
 from tests import ops_helpers as h
@@ -96,7 +97,7 @@ def test_chunks_give_the_same_scores_and_tiers_as_one_document_at_a_time(chunk_o
 	frappe.clear_document_cache("KOL CRM Settings", "KOL CRM Settings")
 	frappe.local.kol_crm_tiers = None
 	assert _stored(names) == before
-	changed = sum(recompute.rescore(name) for name in names)
+	changed = sum(rescore_one(name) for name in names)
 	one_by_one = _stored(names)
 
 	assert by_chunks == one_by_one

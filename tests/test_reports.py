@@ -279,15 +279,23 @@ def _partnership(
 	return name
 
 
-def test_partnership_performance_spend_cost_per_result_and_revenue_share(programme):
-	p = programme
-	p1 = _partnership(
-		p.k1,
+def _cash_products_and_share(kol, **results):
+	"""A partnership spending 4,000 (cash 3,000 and products worth 1,000) plus 10 % revenue share."""
+	return _partnership(
+		kol,
 		[
 			{"benefit_type": "Cash", "amount": 3000},
 			{"benefit_type": "Product", "amount": 1000, "description": "Devices"},
 			{"benefit_type": "Revenue Share", "revenue_share_percent": 10},
 		],
+		**results,
+	)
+
+
+def test_partnership_performance_spend_cost_per_result_and_revenue_share(programme):
+	p = programme
+	p1 = _cash_products_and_share(
+		p.k1,
 		target_new_users=100,
 		result_new_users=80,
 		target_activated_users=50,
@@ -329,17 +337,7 @@ def test_partnership_performance_spend_cost_per_result_and_revenue_share(program
 def test_partnership_performance_cost_roi_and_chart_per_role(programme):
 	p = programme
 	# operator A's: cost 3,000 + 1,000 of products + 10 % of 2,000 = 4,200 against 2,000
-	p1 = _partnership(
-		p.k1,
-		[
-			{"benefit_type": "Cash", "amount": 3000},
-			{"benefit_type": "Product", "amount": 1000, "description": "Devices"},
-			{"benefit_type": "Revenue Share", "revenue_share_percent": 10},
-		],
-		result_new_users=80,
-		result_paid_conversions=8,
-		result_revenue=2000,
-	)
+	p1 = _cash_products_and_share(p.k1, result_new_users=80, result_paid_conversions=8, result_revenue=2000)
 	# operator A's: (2,500 - 1,000) / 1,000 = 150 % (over the revenue it would read 60 %)
 	p5 = _partnership(
 		p.k5, [{"benefit_type": "Cash", "amount": 1000}], result_paid_conversions=5, result_revenue=2500

@@ -98,26 +98,6 @@ def count_open_kols() -> int:
 	return frappe.db.count("KOL", {"workflow_state": ("not in", CLOSED_STATES)})
 
 
-# ------------------------------------------------------------------ one KOL
-
-
-def rescore(name: str, s=None) -> bool:
-	"""Rescore one KOL through its controller; save only when a score or the tier changed."""
-	doc = frappe.get_doc("KOL", name)
-	fields = ("tier", *SCORE_FIELDS)
-	before = {f: doc.get(f) for f in fields}
-	scoring.apply_scores(doc, s)
-	tiers.assign_tier(doc)
-	if all(before[f] == doc.get(f) for f in fields):
-		return False
-	doc.flags.scores_applied = True  # KOL.validate doesn't score it a second time
-	# the system recomputes for everyone, whoever owns the KOL
-	doc.flags.ignore_permissions = True
-	doc.flags.skip_pacing_warning = True
-	doc.save()
-	return True
-
-
 # ------------------------------------------------------------------ a chunk of KOLs
 
 

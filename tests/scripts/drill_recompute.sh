@@ -22,21 +22,7 @@ export KOL_BENCH_DIR
 DRILL="$PWD/tests/scripts/drill_recompute.py"
 WORKER_LOG="$KOL_BENCH_DIR/logs/kol-drill-recompute-worker.log"
 
-passes=0
-failures=0
-pass() {
-	passes=$((passes + 1))
-	printf '  \033[32mok\033[0m   %s\n' "$*"
-}
-fail() {
-	printf '  \033[31mFAIL\033[0m %s\n' "$*"
-	failures=$((failures + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-	local what="$1"
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
+source tests/scripts/checks.sh
 step() { (cd "$KOL_BENCH_DIR/sites" && as_user "$KOL_BENCH_DIR/env/bin/python" "$DRILL" "$SITE" "$1" | tail -1); }
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"; }
 
@@ -118,5 +104,4 @@ echo "drill: clean up"
 kill_worker
 trap - EXIT
 finish
-echo "drill (recompute): $passes passed, $failures failed"
-[ "$failures" = 0 ]
+checks_summary "drill (recompute)"

@@ -55,21 +55,7 @@ fi
 HELPER="$APP_CODE/tests/scripts/data_safety.py"
 as_user test -r "$HELPER" || die "the bench user can't read $HELPER"
 
-failures=0
-passes=0
-pass() {
-	passes=$((passes + 1))
-	printf '  \033[32mok\033[0m   %s\n' "$*"
-}
-fail() {
-	printf '  \033[31mFAIL\033[0m %s\n' "$*"
-	failures=$((failures + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-	local what="$1"
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
+source tests/scripts/checks.sh
 
 # this checkout's kol_crm first on the path, for bench and for the helper
 bench_run() { (cd "$KOL_BENCH_DIR" && as_user env PYTHONPATH="$APP_CODE" bench "$@"); }
@@ -198,5 +184,4 @@ finish_step
 
 echo "data safety: timings"
 printf '  %s\n' "${timings[@]}"
-echo "data safety: $passes passed, $failures failed in $((SECONDS - started)) s"
-[ "$failures" = 0 ]
+checks_summary "data safety" "in $((SECONDS - started)) s"

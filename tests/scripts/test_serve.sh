@@ -19,21 +19,7 @@ export KOL_BENCH_DIR
 [ -f "$KOL_BENCH_DIR/sites/$KOL_SERVE_SITE/site_config.json" ] || die "no test site: run scripts/test.sh first"
 tcp_open 127.0.0.1 "$KOL_SERVE_PORT" && die "port $KOL_SERVE_PORT is in use; set KOL_TEST_SERVE_PORT"
 
-failures=0
-passes=0
-pass() {
-	passes=$((passes + 1))
-	printf '  \033[32mok\033[0m   %s\n' "$*"
-}
-fail() {
-	printf '  \033[31mFAIL\033[0m %s\n' "$*"
-	failures=$((failures + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-	local what="$1"
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
+source tests/scripts/checks.sh
 py() { (cd "$KOL_BENCH_DIR/sites" && as_user "$KOL_BENCH_DIR/env/bin/python" "$@"); }
 pids() { cat "$KOL_BENCH_DIR"/run/kol-serve/*.pid 2>/dev/null | sort; }
 group_alive() { # any process left in the process groups of the given pids
@@ -98,5 +84,4 @@ check "the port is closed" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$KOL_SERVE_POR
 check "status says stopped" bash -c "! bash scripts/serve.sh status | grep -q running"
 trap - EXIT
 
-echo "serve: $passes passed, $failures failed"
-[ "$failures" = 0 ]
+checks_summary "serve"

@@ -49,21 +49,7 @@ svc_env=(KOL_PRIVATE_DIR="$state" KOL_PRIVATE_DB_PORT="$DB_PORT" KOL_PRIVATE_RED
 	PYTHONPATH="$bench/apps/kol_crm")
 run() { env "${svc_env[@]}" "$@"; }
 
-failures=0
-passes=0
-pass() {
-	passes=$((passes + 1))
-	printf '  \033[32mok\033[0m   %s\n' "$*"
-}
-fail() {
-	printf '  \033[31mFAIL\033[0m %s\n' "$*"
-	failures=$((failures + 1))
-}
-check() { # description, command...
-	local what="$1"
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
+source tests/scripts/checks.sh
 seconds() { echo $(($(date +%s) - $1)); }
 
 cleanup() {
@@ -237,5 +223,4 @@ run bash scripts/demo.sh --stop >/dev/null 2>&1
 check "test_stop_again_leaves_nothing_running" bash -c "$(declare -f tcp_open closed); closed $DB_PORT && closed $REDIS_PORT"
 
 # the plain closing line CI reads
-echo "services: $passes passed, $failures failed"
-[ "$failures" = 0 ]
+checks_summary "services"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
-from frappe.utils import add_days, formatdate, getdate, nowdate
+from frappe.utils import add_days, cint, formatdate, getdate, nowdate
 from pypika.terms import CustomFunction
 
 from kol_crm.permissions import is_restricted, own_kols_criterion
@@ -33,34 +33,59 @@ Weekday = CustomFunction("WEEKDAY", ["date"])
 DateOf = CustomFunction("DATE", ["value"])
 
 
+def column(
+	fieldname: str, label: str, fieldtype: str = "Data", width: int = 120, options: str | None = None
+) -> dict:
+	"""A report column; ``label`` is already translated (``_()`` at the caller, where it is found)."""
+	col = {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width}
+	if options:
+		col["options"] = options
+	return col
+
+
 def kol_columns(with_state: bool = False) -> list[dict]:
 	"""The columns that name a KOL in the per-KOL reports: the KOL, its name, (state,) tier, category, operator."""
-	columns = [
-		{"fieldname": "kol", "label": _("KOL"), "fieldtype": "Link", "options": "KOL", "width": 120},
-		{"fieldname": "kol_name", "label": _("KOL Name"), "fieldtype": "Data", "width": 180},
-	]
-	if with_state:
-		columns.append(
-			{"fieldname": "workflow_state", "label": _("State"), "fieldtype": "Data", "width": 110}
-		)
 	return [
-		*columns,
-		{"fieldname": "tier", "label": _("Tier"), "fieldtype": "Link", "options": "KOL Tier", "width": 100},
-		{
-			"fieldname": "category",
-			"label": _("Category"),
-			"fieldtype": "Link",
-			"options": "KOL Category",
-			"width": 130,
-		},
-		{
-			"fieldname": "operator",
-			"label": _("Operator"),
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 180,
-		},
+		column("kol", _("KOL"), "Link", 120, "KOL"),
+		column("kol_name", _("KOL Name"), "Data", 180),
+		*([column("workflow_state", _("State"), "Data", 110)] if with_state else []),
+		column("tier", _("Tier"), "Link", 100, "KOL Tier"),
+		column("category", _("Category"), "Link", 130, "KOL Category"),
+		column("operator", _("Operator"), "Link", 180, "User"),
 	]
+
+
+def kol_fields(kol, with_state: bool = False) -> list:
+	"""The selected fields of a KOL table that fill ``kol_columns`` (same names, same order)."""
+	return [
+		kol.name.as_("kol"),
+		kol.kol_name,
+		*([kol.workflow_state] if with_state else []),
+		kol.tier,
+		kol.category,
+		kol.operator,
+	]
+
+
+def int_filter(filters, key: str, default: int | None = None) -> int | None:
+	"""An Int filter's value; left empty it is ``default`` (not 0)."""
+	value = filters.get(key)
+	return default if value in (None, "") else cint(value)
+
+
+def translate_values(rows: list[dict], fields: Iterable[str]) -> list[dict]:
+	"""Stored Select values (state, status...) shown in the user's language; empty ones stay as they are.
+
+	The filters keep the stored values; each distinct value is translated once."""
+	translated: dict[str, str] = {}
+	fields = tuple(fields)
+	for row in rows:
+		for field in fields:
+			if value := row.get(field):
+				if value not in translated:
+					translated[value] = _(value)
+				row[field] = translated[value]
+	return rows
 
 
 def week_start(column):

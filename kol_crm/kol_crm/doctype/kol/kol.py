@@ -236,7 +236,7 @@ class KOL(Document):
 		screening.validate_override(self)
 
 	def update_scores_and_tier(self):
-		if not self.flags.scores_applied:  # recompute.rescore scored it just before saving
+		if not self.flags.scores_applied:  # benchmarks.rescore.rescore_one scored it just before saving
 			scoring.apply_scores(self, self.settings)
 		tiers.validate_pin(self)
 		tiers.assign_tier(self)

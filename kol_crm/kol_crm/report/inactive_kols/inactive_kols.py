@@ -9,9 +9,18 @@ from collections import Counter
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, cint
+from frappe.utils import add_days
 
-from kol_crm.kol_crm.report.utils import kol_columns, kol_criteria, parse_filters, today, where
+from kol_crm.kol_crm.report.utils import (
+	column,
+	int_filter,
+	kol_columns,
+	kol_criteria,
+	kol_fields,
+	parse_filters,
+	today,
+	where,
+)
 
 DEFAULT_MIN_DAYS = 30
 BUCKETS = (
@@ -26,7 +35,7 @@ NEVER = "Never active"
 
 def execute(filters=None):
 	filters = parse_filters(filters)
-	min_days = cint(filters.min_days) if filters.get("min_days") not in (None, "") else DEFAULT_MIN_DAYS
+	min_days = int_filter(filters, "min_days", DEFAULT_MIN_DAYS)
 	rows = inactive_rows(inactive_kols(filters, min_days), today())
 	return columns(), rows, None, chart(rows), summary(rows)
 
@@ -34,14 +43,9 @@ def execute(filters=None):
 def columns() -> list[dict]:
 	return [
 		*kol_columns(),
-		{
-			"fieldname": "last_active_on_platform",
-			"label": _("Last Active on Platform"),
-			"fieldtype": "Date",
-			"width": 160,
-		},
-		{"fieldname": "days_inactive", "label": _("Days Inactive"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "bucket", "label": _("Inactive For"), "fieldtype": "Data", "width": 120},
+		column("last_active_on_platform", _("Last Active on Platform"), "Date", 160),
+		column("days_inactive", _("Days Inactive"), "Int", 110),
+		column("bucket", _("Inactive For"), "Data", 120),
 	]
 
 
@@ -53,14 +57,7 @@ def inactive_kols(filters, min_days: int) -> list[tuple]:
 	kol = frappe.qb.DocType("KOL")
 	query = (
 		frappe.qb.from_(kol)
-		.select(
-			kol.name.as_("kol"),
-			kol.kol_name,
-			kol.tier,
-			kol.category,
-			kol.operator,
-			kol.last_active_on_platform,
-		)
+		.select(*kol_fields(kol), kol.last_active_on_platform)
 		.orderby(kol.last_active_on_platform)
 		.orderby(kol.name)
 	)

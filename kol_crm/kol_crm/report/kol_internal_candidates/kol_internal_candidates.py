@@ -14,7 +14,15 @@ import frappe
 from frappe import _
 
 from kol_crm.intelligence.internal_first import counts_by_category
-from kol_crm.kol_crm.report.utils import kol_columns, kol_criteria, parse_filters, where
+from kol_crm.kol_crm.report.utils import (
+	column,
+	kol_columns,
+	kol_criteria,
+	kol_fields,
+	parse_filters,
+	translate_values,
+	where,
+)
 from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INTERNAL, INTERNAL_STATES
 
@@ -30,32 +38,12 @@ def execute(filters=None):
 def columns() -> list[dict]:
 	return [
 		*kol_columns(with_state=True),
-		{
-			"fieldname": "programme_category",
-			"label": _("Programme Category"),
-			"fieldtype": "Data",
-			"width": 150,
-		},
-		{"fieldname": "program_type", "label": _("Program Type"), "fieldtype": "Data", "width": 100},
-		{
-			"fieldname": "content_quality_rating",
-			"label": _("Content Quality"),
-			"fieldtype": "Rating",
-			"width": 120,
-		},
-		{
-			"fieldname": "on_platform_content",
-			"label": _("Content on Platform"),
-			"fieldtype": "Int",
-			"width": 140,
-		},
-		{
-			"fieldname": "last_active_on_platform",
-			"label": _("Last Active on Platform"),
-			"fieldtype": "Date",
-			"width": 150,
-		},
-		{"fieldname": "score_overall", "label": _("Overall Score"), "fieldtype": "Float", "width": 110},
+		column("programme_category", _("Programme Category"), "Data", 150),
+		column("program_type", _("Program Type"), "Data", 100),
+		column("content_quality_rating", _("Content Quality"), "Rating", 120),
+		column("on_platform_content", _("Content on Platform"), "Int", 140),
+		column("last_active_on_platform", _("Last Active on Platform"), "Date", 150),
+		column("score_overall", _("Overall Score"), "Float", 110),
 	]
 
 
@@ -65,12 +53,7 @@ def candidates(filters) -> list[dict]:
 	query = (
 		frappe.qb.from_(kol)
 		.select(
-			kol.name.as_("kol"),
-			kol.kol_name,
-			kol.workflow_state,
-			kol.tier,
-			kol.category,
-			kol.operator,
+			*kol_fields(kol, with_state=True),
 			kol.program_type,
 			kol.content_quality_rating,
 			kol.on_platform_content,
@@ -104,9 +87,8 @@ def programme_of() -> dict[str, str]:
 def candidate_rows(rows: list[dict], programmes: dict[str, str]) -> list[dict]:
 	for row in rows:
 		row["programme_category"] = programmes.get(row.category) or _(NO_PROGRAMME)
-		row["workflow_state"] = _(row.workflow_state)
-		row["program_type"] = _(row.program_type) if row.program_type else None
-	return rows
+		row["program_type"] = row.program_type or None
+	return translate_values(rows, ("workflow_state", "program_type"))
 
 
 def counts(rows: list[dict]) -> dict[str, int]:

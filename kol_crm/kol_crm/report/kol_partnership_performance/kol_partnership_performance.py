@@ -15,7 +15,15 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce
 
 from kol_crm.deals.roi import benefits_amount_query, roi_figures
-from kol_crm.kol_crm.report.utils import kol_criteria, parse_filters, per, ratio, where
+from kol_crm.kol_crm.report.utils import (
+	column,
+	kol_criteria,
+	parse_filters,
+	per,
+	ratio,
+	translate_values,
+	where,
+)
 
 KPIS = (
 	("new_users", "target_new_users", "result_new_users"),
@@ -48,92 +56,42 @@ def execute(filters=None):
 
 
 def columns(by_kol: bool = False) -> list[dict]:
-	cols = []
-	if not by_kol:
-		cols.append(
-			{
-				"fieldname": "partnership",
-				"label": _("Partnership"),
-				"fieldtype": "Link",
-				"options": "KOL Partnership",
-				"width": 170,
-			}
-		)
-	cols += [
-		{"fieldname": "kol", "label": _("KOL"), "fieldtype": "Link", "options": "KOL", "width": 110},
-		{"fieldname": "kol_name", "label": _("KOL Name"), "fieldtype": "Data", "width": 160},
-	]
 	if by_kol:
-		cols.append(
-			{"fieldname": "partnerships", "label": _("Partnerships"), "fieldtype": "Int", "width": 110}
-		)
-	else:
-		cols += [
-			{"fieldname": "purpose", "label": _("Purpose"), "fieldtype": "Data", "width": 100},
-			{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 100},
-			{"fieldname": "start_date", "label": _("Start Date"), "fieldtype": "Date", "width": 100},
-			{"fieldname": "end_date", "label": _("End Date"), "fieldtype": "Date", "width": 100},
+		naming = [
+			column("kol", _("KOL"), "Link", 110, "KOL"),
+			column("kol_name", _("KOL Name"), "Data", 160),
+			column("partnerships", _("Partnerships"), "Int", 110),
 		]
-	cols += [
-		{"fieldname": "target_new_users", "label": _("Target New Users"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "result_new_users", "label": _("New Users"), "fieldtype": "Int", "width": 100},
-		{
-			"fieldname": "target_activated_users",
-			"label": _("Target Activations"),
-			"fieldtype": "Int",
-			"width": 130,
-		},
-		{"fieldname": "result_activated_users", "label": _("Activations"), "fieldtype": "Int", "width": 100},
-		{
-			"fieldname": "target_paid_conversions",
-			"label": _("Target Conversions"),
-			"fieldtype": "Int",
-			"width": 130,
-		},
-		{"fieldname": "result_paid_conversions", "label": _("Conversions"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "target_revenue", "label": _("Target Revenue"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "result_revenue", "label": _("Revenue"), "fieldtype": "Currency", "width": 120},
-		{
-			"fieldname": "new_users_achieved",
-			"label": _("New Users vs Target (%)"),
-			"fieldtype": "Percent",
-			"width": 150,
-		},
-		{"fieldname": "spend", "label": _("Spend"), "fieldtype": "Currency", "width": 110},
-		{
-			"fieldname": "cost_per_new_user",
-			"label": _("Spend per New User"),
-			"fieldtype": "Currency",
-			"width": 140,
-		},
-		{
-			"fieldname": "cost_per_activation",
-			"label": _("Spend per Activation"),
-			"fieldtype": "Currency",
-			"width": 140,
-		},
-		{
-			"fieldname": "cost_per_conversion",
-			"label": _("Spend per Conversion"),
-			"fieldtype": "Currency",
-			"width": 140,
-		},
-		{
-			"fieldname": "revenue_share_due",
-			"label": _("Revenue Share Due"),
-			"fieldtype": "Currency",
-			"width": 140,
-		},
-		{"fieldname": "cost", "label": _("Cost"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "roi", "label": _("ROI (%)"), "fieldtype": "Percent", "width": 100},
-		{
-			"fieldname": "cost_per_paid_conversion",
-			"label": _("Cost per Paid Conversion"),
-			"fieldtype": "Currency",
-			"width": 170,
-		},
+	else:
+		naming = [
+			column("partnership", _("Partnership"), "Link", 170, "KOL Partnership"),
+			column("kol", _("KOL"), "Link", 110, "KOL"),
+			column("kol_name", _("KOL Name"), "Data", 160),
+			column("purpose", _("Purpose"), "Data", 100),
+			column("status", _("Status"), "Data", 100),
+			column("start_date", _("Start Date"), "Date", 100),
+			column("end_date", _("End Date"), "Date", 100),
+		]
+	return [
+		*naming,
+		column("target_new_users", _("Target New Users"), "Int", 130),
+		column("result_new_users", _("New Users"), "Int", 100),
+		column("target_activated_users", _("Target Activations"), "Int", 130),
+		column("result_activated_users", _("Activations"), "Int", 100),
+		column("target_paid_conversions", _("Target Conversions"), "Int", 130),
+		column("result_paid_conversions", _("Conversions"), "Int", 100),
+		column("target_revenue", _("Target Revenue"), "Currency", 120),
+		column("result_revenue", _("Revenue"), "Currency", 120),
+		column("new_users_achieved", _("New Users vs Target (%)"), "Percent", 150),
+		column("spend", _("Spend"), "Currency", 110),
+		column("cost_per_new_user", _("Spend per New User"), "Currency", 140),
+		column("cost_per_activation", _("Spend per Activation"), "Currency", 140),
+		column("cost_per_conversion", _("Spend per Conversion"), "Currency", 140),
+		column("revenue_share_due", _("Revenue Share Due"), "Currency", 140),
+		column("cost", _("Cost"), "Currency", 120),
+		column("roi", _("ROI (%)"), "Percent", 100),
+		column("cost_per_paid_conversion", _("Cost per Paid Conversion"), "Currency", 170),
 	]
-	return cols
 
 
 def partnerships(filters) -> list[dict]:
@@ -192,17 +150,11 @@ def add_ratios(row: dict) -> dict:
 
 
 def partnership_rows(rows: list[dict]) -> list[dict]:
-	translated = {}  # Select values shown in the user's language (the filters keep the stored values)
 	for row in rows:
 		for field in SUMMED:
 			row[field] = row.get(field) or 0
-		for field in ("status", "purpose"):
-			if value := row.get(field):
-				if value not in translated:
-					translated[value] = _(value)
-				row[field] = translated[value]
 		add_ratios(row)
-	return rows
+	return translate_values(rows, ("status", "purpose"))
 
 
 def kol_rows(rows: list[dict]) -> list[dict]:

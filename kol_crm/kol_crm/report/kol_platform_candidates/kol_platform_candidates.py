@@ -4,35 +4,30 @@ the users to spot before looking outside. Select rows and use Create KOL to make
 KOLs on the Internal Cultivation path."""
 
 from frappe import _
-from frappe.utils import cint
 
+from kol_crm.kol_crm.report.utils import column, int_filter
 from kol_crm.platform.candidates import candidates
 
 
 def execute(filters=None):
 	filters = filters or {}
 	rows = candidates(
-		min_output=cint(filters["min_output"]) if filters.get("min_output") not in (None, "") else None,
-		active_days=cint(filters["active_days"]) if filters.get("active_days") not in (None, "") else None,
+		min_output=int_filter(filters, "min_output"),
+		active_days=int_filter(filters, "active_days"),
 	)
 	return columns(), rows, None, None, summary(rows)
 
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "platform_user_id", "label": _("Platform User ID"), "fieldtype": "Data", "width": 150},
-		{
-			"fieldname": "platform_user_name",
-			"label": _("Platform User Name"),
-			"fieldtype": "Data",
-			"width": 170,
-		},
-		{"fieldname": "posts", "label": _("Posts"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "answers", "label": _("Answers"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "output", "label": _("Posts and Answers"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "followers", "label": _("Followers On Our Platform"), "fieldtype": "Int", "width": 150},
-		{"fieldname": "last_active_on", "label": _("Last Active On"), "fieldtype": "Date", "width": 120},
-		{"fieldname": "events", "label": _("Events"), "fieldtype": "Int", "width": 80},
+		column("platform_user_id", _("Platform User ID"), "Data", 150),
+		column("platform_user_name", _("Platform User Name"), "Data", 170),
+		column("posts", _("Posts"), "Int", 90),
+		column("answers", _("Answers"), "Int", 90),
+		column("output", _("Posts and Answers"), "Int", 130),
+		column("followers", _("Followers On Our Platform"), "Int", 150),
+		column("last_active_on", _("Last Active On"), "Date", 120),
+		column("events", _("Events"), "Int", 80),
 	]
 
 
