@@ -78,6 +78,7 @@ class KOL(Document):
 		influence_domains: DF.SmallText | None
 		intake_path: DF.Literal["External Intake", "Internal Cultivation"]
 		intake_purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
+		language: DF.Link | None
 		kol_name: DF.Data
 		last_active_on_platform: DF.Date | None
 		last_interaction_on: DF.Datetime | None
