@@ -90,6 +90,11 @@ def ensure_account(found: dict):
 		"use_ssl": 0,
 		"email_sync_option": "UNSEEN",
 	}
+	# the demo site's defaults: taken from any other account first (Frappe's own hand-over saves
+	# that account, whose other default then takes this one's away again)
+	for field in ("default_outgoing", "default_incoming"):
+		for other in frappe.get_all("Email Account", {field: 1, "name": ("!=", ACCOUNT)}, pluck="name"):
+			frappe.db.set_value("Email Account", other, field, 0)
 	if frappe.db.exists("Email Account", ACCOUNT):
 		account = frappe.get_doc("Email Account", ACCOUNT)
 		account.update(values)  # the ports or password of this run
