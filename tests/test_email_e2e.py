@@ -267,6 +267,34 @@ def test_a_new_message_from_the_kols_address_lands_on_the_kol(world, team_accoun
 	assert [(r.direction, r.communication) for r in interactions(kol.name)] == [("Inbound", comm_in.name)]
 
 
+def test_an_answer_to_a_forwarded_thread_lands_on_the_kol_by_its_references(world, team_account):
+	"""The KOL forwarded our email to a colleague, who answers from an address no KOL has:
+	In-Reply-To is the KOL's forward (never ours), References still hold our email."""
+	kol = world()
+	comm, sent = _sent_outreach(kol)
+	ours = sent["Message-ID"].strip("<>")
+	forward = f"{frappe.generate_hash(length=16)}@{KOL_DOMAIN}"
+	colleague = f"manager.{frappe.generate_hash(length=6)}@{STRANGERS}"
+	answer = f"{frappe.generate_hash(length=16)}@{STRANGERS}"
+	raw = (
+		f"From: {colleague}\r\nTo: {TEAM}\r\nSubject: Re: Fwd: {sent['Subject']}\r\n"
+		f"Message-ID: <{answer}>\r\nIn-Reply-To: <{forward}>\r\nReferences: <{ours}>\r\n <{forward}>\r\n"
+		f"Date: {email.utils.format_datetime(email.utils.localtime())}\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nI manage her partnerships: send me the terms.\r\n"
+	)
+	unrelated = reply(colleague, "Another matter", "Not about any thread.")
+	local_mail.send(raw, colleague, [TEAM])
+	pull(team_account)
+
+	[comm_in] = received(answer)
+	assert (comm_in.reference_doctype, comm_in.reference_name, comm_in.in_reply_to) == ("KOL", kol.name, comm)
+	assert [(r.direction, r.communication) for r in interactions(kol.name)] == [
+		("Outbound", comm),
+		("Inbound", comm_in.name),
+	]
+	assert received(unrelated)[0].reference_name is None  # the same sender, outside the thread
+
+
 @pytest.fixture(scope="module")
 def inbox_operator(team_account):
 	"""An operator who also works the team's inbox (Frappe's Inbox User role); created once and
@@ -851,6 +879,10 @@ def test_an_analyst_sees_none_of_the_addresses_over_rest(world, team_account):
 		'/api/resource/Email Queue Recipient?fields=["recipient"]&filters=' + _q({"parent": queue}),
 		"/api/method/frappe.desk.reportview.get?doctype=Communication&fields="
 		+ '["`tabCommunication`.`sender`","`tabCommunication`.`recipients`"]',
+		# Frappe makes a Contact for every sender pulled ("Create Contacts from Incoming Emails")
+		'/api/resource/Contact?fields=["name","email_id"]&limit_page_length=0',
+		'/api/resource/Contact Email?fields=["email_id"]&limit_page_length=0',
+		'/api/resource/Email Unsubscribe?fields=["email"]&limit_page_length=0',
 	):
 		response = session.get(path)
 		text = response.get_data(as_text=True)
