@@ -33,8 +33,8 @@ def test_demo_covers_every_path_state_and_status():
 	assert frappe.db.count("KOL Interaction", linked) == result["interactions"] > 0
 	assert frappe.db.exists("KOL", {**own, "conflict_of_interest": 1})
 	# the Chinese-named KOLs are written to in Chinese (the "(zh)" outreach templates)
-	assert frappe.db.get_value("KOL", {**own, "kol_name": "周可可"}, "language") == "zh"
-	assert frappe.db.get_value("KOL", {**own, "kol_name": "Olivia Chen"}, "language") is None
+	assert frappe.db.get_value("KOL", {**own, "kol_name": "周可可"}, "email_language") == "zh"
+	assert frappe.db.get_value("KOL", {**own, "kol_name": "Olivia Chen"}, "email_language") is None
 	# build() sends no email (demo.mail runs after the CLI's commit, with the local mail servers)
 	assert not frappe.db.exists("Email Account", demo.mail.ACCOUNT)
 	# content review: one piece published, one resubmitted after changes were requested

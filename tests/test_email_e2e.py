@@ -771,7 +771,7 @@ def test_a_sequence_step_leaves_through_the_queue_with_the_unsubscribe_link(worl
 
 
 def test_a_kol_written_to_in_chinese_gets_the_chinese_template(world):
-	kol = world(display_name="可可的厨房", language="zh")
+	kol = world(display_name="可可的厨房", email_language="zh")
 	comm = send_outreach(kol)
 	assert flush(comm).status == "Sent"
 
@@ -785,7 +785,7 @@ def test_a_kol_written_to_in_chinese_gets_the_chinese_template(world):
 
 
 def test_a_follow_up_step_of_a_sequence_goes_out_in_the_kols_language(world):
-	kol = world(language="zh")
+	kol = world(email_language="zh")
 	enrollment = _enrolled(kol)
 	assert sequences.send_due_step(enrollment, frappe.utils.getdate()) == "sent"
 	frappe.db.commit()
@@ -905,7 +905,7 @@ def _q(filters: dict) -> str:
 def test_the_demo_sends_outreach_through_the_local_servers_and_pulls_a_reply(world, team_account):
 	from kol_crm.demo import mail as demo_mail
 
-	zh, en = world(language="zh"), world()
+	zh, en = world(email_language="zh"), world()
 	local_mail.ensure_mailbox(demo_mail.TEAM)
 	local_mail.empty(demo_mail.TEAM)  # what an earlier run left
 	try:

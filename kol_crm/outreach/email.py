@@ -137,8 +137,8 @@ def check_template(template) -> None:
 
 def kol_language(kol) -> str | None:
 	"""The language the KOL is written to in: its Email Language, else its portal login's."""
-	if kol.get("language"):
-		return kol.language
+	if kol.get("email_language"):
+		return kol.email_language
 	if kol.get("portal_user"):
 		return frappe.db.get_value("User", kol.portal_user, "language")
 	return None

@@ -64,6 +64,7 @@ class KOL(Document):
 		email_invalid: DF.Check
 		email_invalid_on: DF.Date | None
 		email_invalid_reason: DF.SmallText | None
+		email_language: DF.Link | None
 		fit_notes: DF.SmallText | None
 		fit_override: DF.Check
 		fit_override_by: DF.Link | None
@@ -78,7 +79,6 @@ class KOL(Document):
 		influence_domains: DF.SmallText | None
 		intake_path: DF.Literal["External Intake", "Internal Cultivation"]
 		intake_purpose: DF.Literal["Acquisition", "Activation", "Conversion"]
-		language: DF.Link | None
 		kol_name: DF.Data
 		last_active_on_platform: DF.Date | None
 		last_interaction_on: DF.Datetime | None
