@@ -6,17 +6,23 @@
 #   scripts/demo.sh              build what is missing, then serve the desk
 #   scripts/demo.sh --no-serve   build what is missing and exit
 #   scripts/demo.sh --reset      delete the demo KOLs and their records, then rebuild them
-#   scripts/demo.sh --stop       stop the private MariaDB and Redis the scripts started, nothing else
+#   scripts/demo.sh --stop       stop the private MariaDB and Redis and the local mail servers the
+#                                scripts started, nothing else
 #
 # MariaDB and Redis: yours when they answer on 127.0.0.1 (or at KOL_DB_*/KOL_REDIS_URL); otherwise
 # the scripts start private ones (see scripts/services.sh) and say so.
+# Email: the local SMTP and IMAP servers of scripts/mail.sh on loopback (docs/email.md). The demo
+# sends its outreach through them into the KOLs' mailboxes and pulls a KOL's answer from the
+# team's inbox; without them (no Python 3.11) the demo runs without email and says so.
 #
 # Settings (environment variables, all optional; the bench and database ones are in scripts/lib.sh):
 #   KOL_DEMO_SITE      site name (default: kol-demo.localhost)
 #   KOL_DEMO_PORT      web port (default: 8000)
 #   KOL_DEMO_PASSWORD  password of the demo users (default: demo-Pass-2026)
+#   KOL_MAIL_SMTP_PORT, KOL_MAIL_IMAP_PORT, KOL_MAIL_DIR: the mail servers' (scripts/mail.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/mail.sh"
 
 KOL_DEMO_SITE="${KOL_DEMO_SITE:-kol-demo.localhost}"
 KOL_DEMO_PORT="${KOL_DEMO_PORT:-8000}"
@@ -57,6 +63,21 @@ print_logins() {
 	} >&2
 }
 
+# where the demo's email is and how to read it (the team's inbox, a KOL's mailbox)
+print_mail() {
+	[ "$mail_ready" = 1 ] || {
+		log "email: the local mail servers did not start; the demo has no email (see above)"
+		return 0
+	}
+	{
+		printf '  Email (local servers of scripts/mail.sh, loopback only; stop them: scripts/demo.sh --stop)\n'
+		printf '    SMTP 127.0.0.1:%s   IMAP 127.0.0.1:%s (no TLS)\n' "$KOL_MAIL_SMTP_PORT" "$KOL_MAIL_IMAP_PORT"
+		printf '    IMAP login: the mailbox address, e.g. team@kol-crm.example (the team inbox) or\n'
+		printf '    oliviashipsai@creators.kol-crm.example (a KOL); password: the one in %s\n' "$(mail_dir)/password"
+		printf '    sent mail: Email Queue in the desk (/app/email-queue); Email Account "KOL Demo Team Inbox"\n\n'
+	} >&2
+}
+
 # Python literal for `bench execute --kwargs` (it evaluates the string as Python).
 demo_kwargs() {
 	as_user "$KOL_BENCH_DIR/env/bin/python" -c \
@@ -66,19 +87,33 @@ demo_kwargs() {
 
 if [ "$stop" = 1 ]; then
 	stop_services
+	log "stopping the local mail servers of $(mail_dir) (if the scripts started them)"
+	stop_mail
 	exit 0
 fi
 
 ensure_bench
+# the local SMTP and IMAP servers the demo's email goes through (kept running, like the database)
+mail_ready=1
+if ! ensure_mail; then
+	mail_ready=0
+	log "the local mail servers did not start: the demo is built without email"
+fi
 ensure_site "$KOL_DEMO_SITE"
 
 log "loading the demo data into $KOL_DEMO_SITE"
-bench_cmd --site "$KOL_DEMO_SITE" execute kol_crm.demo.setup --kwargs "$(demo_kwargs)"
+mail_env=()
+if [ "$mail_ready" = 1 ]; then
+	mail_env=(KOL_MAIL_DIR="$(mail_dir)" KOL_MAIL_SMTP_PORT="$KOL_MAIL_SMTP_PORT" KOL_MAIL_IMAP_PORT="$KOL_MAIL_IMAP_PORT")
+fi
+(cd "$KOL_BENCH_DIR" && as_user env "${mail_env[@]}" bench --site "$KOL_DEMO_SITE" execute kol_crm.demo.setup \
+	--kwargs "$(demo_kwargs)")
 bench_cmd use "$KOL_DEMO_SITE"
 
 if [ "$serve" = 0 ]; then
 	log "demo ready; serve it with: scripts/demo.sh"
 	print_logins
+	print_mail
 	describe_services
 	exit 0
 fi
@@ -116,6 +151,7 @@ bench_cmd schedule >>"$worker_log" 2>&1 &
 jobs_started+=("$!")
 
 print_logins
+print_mail
 describe_services
 log "serving $KOL_DEMO_SITE on port $KOL_DEMO_PORT; press Ctrl-C to stop"
 bench_cmd --site "$KOL_DEMO_SITE" serve --port "$KOL_DEMO_PORT" &

@@ -78,7 +78,12 @@ start_mail_server() { # smtp|imap
 	dir="$(mail_dir)"
 	port="$(_mail_port "$kind")"
 	if _mail_pid "$kind" >/dev/null; then
-		return 0
+		# a running SMTP server is kept unless it runs an older scripts/mail_server.py
+		if [ "$kind" = imap ] || cmp -s "$_kol_mail_scripts/mail_server.py" "$dir/mail_server.py"; then
+			return 0
+		fi
+		log "restarting the local SMTP server: scripts/mail_server.py changed"
+		stop_mail_server smtp
 	fi
 	tcp_open 127.0.0.1 "$port" && {
 		log "port $port is taken by another program: set KOL_MAIL_$(echo "$kind" | tr a-z A-Z)_PORT to a free port"

@@ -7,6 +7,10 @@ one password in ``DIR/password``. SMTP AUTH with that password is offered (as th
 server would ask for it) but not required. So the team's inbox and every KOL's mailbox exist as soon as
 mail is sent to them, and each is read over IMAP as ``address`` / that password.
 
+An address listed in ``DIR/tempfail`` (one a line, read at every RCPT) is refused for now with
+``452 4.2.2 Mailbox full``, a temporary failure (a soft bounce at the SMTP stage), as a full
+mailbox's server answers: the tests show that the sender's queue keeps the email and retries.
+
 Never open to the network: it listens on 127.0.0.1 only, with no relaying anywhere.
 
     python mail_server.py --dir DIR --port 2525
@@ -71,10 +75,19 @@ class Delivery:
 	def __init__(self, boxes: Mailboxes):
 		self.boxes = boxes
 
+	def full(self, address: str) -> bool:
+		try:
+			with open(os.path.join(self.boxes.base, "tempfail")) as f:
+				return address in {line.strip().lower() for line in f}
+		except FileNotFoundError:
+			return False
+
 	async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
 		address = address.lower()
 		if not ADDRESS.match(address):
 			return "553 5.1.3 Mailbox name not allowed"
+		if self.full(address):
+			return "452 4.2.2 Mailbox full, try again later"
 		self.boxes.ensure(address)  # the mailbox exists once mail is addressed to it
 		envelope.rcpt_tos.append(address)
 		return "250 OK"

@@ -32,6 +32,11 @@ def test_demo_covers_every_path_state_and_status():
 	assert _values("KOL Partnership", "status", linked) == PARTNERSHIP_STATUSES
 	assert frappe.db.count("KOL Interaction", linked) == result["interactions"] > 0
 	assert frappe.db.exists("KOL", {**own, "conflict_of_interest": 1})
+	# the Chinese-named KOLs are written to in Chinese (the "(zh)" outreach templates)
+	assert frappe.db.get_value("KOL", {**own, "kol_name": "周可可"}, "email_language") == "zh"
+	assert frappe.db.get_value("KOL", {**own, "kol_name": "Olivia Chen"}, "email_language") is None
+	# build() sends no email (demo.mail runs after the CLI's commit, with the local mail servers)
+	assert not frappe.db.exists("Email Account", demo.mail.ACCOUNT)
 	# content review: one piece published, one resubmitted after changes were requested
 	assert _values("KOL Content", "workflow_state", linked) == {"Published", "Submitted"}
 	in_review = frappe.get_doc("KOL Content", {**linked, "workflow_state": "Submitted"})
@@ -79,7 +84,21 @@ def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds():
 	second = demo.build()
 	marked = demo.demo_kols()[0]
 	frappe.db.set_value("KOL", marked, "fit_notes", "edited before the reset")
+	# an email of the demo's (demo.mail sends them): Frappe would only unlink it from the KOL
+	email = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"subject": "demo reply",
+			"sender": frappe.db.get_value("KOL", marked, "email"),
+			"reference_doctype": "KOL",
+			"reference_name": marked,
+		}
+	).insert(ignore_permissions=True)
 	third = demo.build(reset=True)
+	assert not frappe.db.exists("Communication", email.name)
 
 	assert (first.pop("created"), second.pop("created"), third.pop("created")) == (True, False, True)
 	assert second == first

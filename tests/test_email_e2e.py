@@ -10,6 +10,8 @@ the ``world`` fixture deletes it afterwards.
 """
 
 import email.utils
+import json
+import urllib.parse
 
 import frappe
 import frappe.email.queue
@@ -263,6 +265,34 @@ def test_a_new_message_from_the_kols_address_lands_on_the_kol(world, team_accoun
 	[comm_in] = received(message_id)
 	assert (comm_in.reference_doctype, comm_in.reference_name) == ("KOL", kol.name)
 	assert [(r.direction, r.communication) for r in interactions(kol.name)] == [("Inbound", comm_in.name)]
+
+
+def test_an_answer_to_a_forwarded_thread_lands_on_the_kol_by_its_references(world, team_account):
+	"""The KOL forwarded our email to a colleague, who answers from an address no KOL has:
+	In-Reply-To is the KOL's forward (never ours), References still hold our email."""
+	kol = world()
+	comm, sent = _sent_outreach(kol)
+	ours = sent["Message-ID"].strip("<>")
+	forward = f"{frappe.generate_hash(length=16)}@{KOL_DOMAIN}"
+	colleague = f"manager.{frappe.generate_hash(length=6)}@{STRANGERS}"
+	answer = f"{frappe.generate_hash(length=16)}@{STRANGERS}"
+	raw = (
+		f"From: {colleague}\r\nTo: {TEAM}\r\nSubject: Re: Fwd: {sent['Subject']}\r\n"
+		f"Message-ID: <{answer}>\r\nIn-Reply-To: <{forward}>\r\nReferences: <{ours}>\r\n <{forward}>\r\n"
+		f"Date: {email.utils.format_datetime(email.utils.localtime())}\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nI manage her partnerships: send me the terms.\r\n"
+	)
+	unrelated = reply(colleague, "Another matter", "Not about any thread.")
+	local_mail.send(raw, colleague, [TEAM])
+	pull(team_account)
+
+	[comm_in] = received(answer)
+	assert (comm_in.reference_doctype, comm_in.reference_name, comm_in.in_reply_to) == ("KOL", kol.name, comm)
+	assert [(r.direction, r.communication) for r in interactions(kol.name)] == [
+		("Outbound", comm),
+		("Inbound", comm_in.name),
+	]
+	assert received(unrelated)[0].reference_name is None  # the same sender, outside the thread
 
 
 @pytest.fixture(scope="module")
@@ -735,3 +765,199 @@ def test_a_sequence_step_leaves_through_the_queue_with_the_unsubscribe_link(worl
 	assert [(r.direction, r.communication, r.operator) for r in interactions(kol.name)] == [
 		("Outbound", comm, f.OPERATOR_A)
 	]
+
+
+# ------------------------------------------------------------------ language
+
+
+def test_a_kol_written_to_in_chinese_gets_the_chinese_template(world):
+	kol = world(display_name="可可的厨房", email_language="zh")
+	comm = send_outreach(kol)
+	assert flush(comm).status == "Sent"
+
+	[message] = local_mail.wait_for_messages(kol.email, 1)
+	assert [a for _, a in email.utils.getaddresses([message["To"]])] == [kol.email]
+	assert message["Subject"] == f"{kol.kol_name}，诚邀您与我们一起创作"
+	body = message.get_body(("html",)).get_content()
+	assert "可可的厨房，您好！" in body and "Hi " not in body and "{{" not in body
+	assert message["Message-ID"] == f"<{queue_of(comm).message_id}>"
+	assert frappe.db.get_value("Communication", comm, "email_template") == "KOL First Outreach (zh)"
+
+
+def test_a_follow_up_step_of_a_sequence_goes_out_in_the_kols_language(world):
+	kol = world(email_language="zh")
+	enrollment = _enrolled(kol)
+	assert sequences.send_due_step(enrollment, frappe.utils.getdate()) == "sent"
+	frappe.db.commit()
+	[comm] = frappe.get_all(
+		"Communication", {"reference_doctype": "KOL", "reference_name": kol.name}, pluck="name"
+	)
+	flush(comm)
+	[message] = local_mail.wait_for_messages(kol.email, 1)
+	assert message["Subject"] == f"{kol.kol_name}，诚邀您与我们一起创作"
+	assert _unsubscribe_link(message).startswith("http://")
+
+
+# ------------------------------------------------------------------ soft bounce at delivery
+
+
+def test_a_temporary_refusal_at_delivery_is_retried_and_sent_once(world):
+	"""A soft bounce at the SMTP stage (452 4.2.2 mailbox full): the queue keeps the email, the
+	next flush tries again, and once the mailbox takes mail it is delivered once."""
+	kol = world()
+	comm = send_outreach(kol)
+	full = local_mail.MAIL_DIR / "tempfail"
+	full.write_text(f"{kol.email}\n")
+	try:
+		for attempt in (1, 2):
+			frappe.email.queue.flush()
+			frappe.db.rollback()
+			queue = queue_of(comm)
+			assert (queue.status, queue.retry) == ("Not Sent", attempt)
+			assert "4.2.2 Mailbox full" in queue.error
+		assert local_mail.messages(kol.email) == []
+	finally:
+		full.unlink()
+	frappe.email.queue.flush()
+	frappe.db.rollback()
+	assert queue_of(comm).status == "Sent"
+	assert len(local_mail.wait_for_messages(kol.email, 1)) == 1
+	frappe.email.queue.flush()
+	assert len(local_mail.wait_for_messages(kol.email, 2, timeout=1)) == 1
+	assert [i.communication for i in interactions(kol.name)] == [comm]
+	# a refusal is not the address being wrong: the KOL may be written to
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 0
+
+
+def test_a_soft_bounce_then_the_servers_final_failure_marks_the_address_invalid(world, team_account):
+	"""The KOL's server retries after a soft bounce and says so with a hard bounce when it gives up."""
+	kol = world()
+	comm, sent = _sent_outreach(kol)
+	dsn(sent, "4.2.2", "delayed", "452 4.2.2 Mailbox full")
+	pull(team_account)
+	assert frappe.db.get_value("Communication", comm, "delivery_status") == "Soft-Bounced"
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 0
+	dsn(sent, "5.2.2", "failed", "552 5.2.2 Mailbox full, giving up after 5 days")
+	pull(team_account)
+	assert frappe.db.get_value("Communication", comm, "delivery_status") == "Bounced"
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 1
+
+
+# ------------------------------------------------------------------ analysts
+
+
+def test_an_analyst_sees_none_of_the_addresses_over_rest(world, team_account):
+	agent = f"agent.{frappe.generate_hash(length=6)}@{AGENCY}"
+	other = f"studio.{frappe.generate_hash(length=6)}@{AGENCY}"
+	kol = world(agent_email=agent, other_emails=other)
+	comm, sent = _sent_outreach(kol)
+	answer = reply(
+		kol.email, f"Re: {sent['Subject']}", "Sounds good", in_reply_to=sent["Message-ID"].strip("<>")
+	)
+	bounced = dsn(sent, "5.1.1", "failed", f"550 5.1.1 <{kol.email}>: Recipient address rejected")
+	pull(team_account)
+	[comm_in] = received(answer)
+	[report] = received(bounced)
+	queue = queue_of(comm).name
+	assert frappe.db.get_value("KOL", kol.name, "email_invalid") == 1
+	addresses = [kol.email, agent, other]
+
+	session = ApiSession(f.ANALYST, f.PASSWORD)
+	kol_fields = '["name","email","other_emails","agent_email","email_invalid","email_invalid_reason"]'
+	for path in (
+		f"/api/resource/KOL/{kol.name}",
+		f"/api/resource/KOL?fields={kol_fields}&filters=" + _q({"name": kol.name}),
+		f"/api/method/frappe.desk.form.load.getdoc?doctype=KOL&name={kol.name}",
+		f"/api/method/frappe.desk.form.load.get_communications?doctype=KOL&name={kol.name}",
+		f"/api/resource/Communication/{comm}",
+		f"/api/resource/Communication/{comm_in.name}",
+		f"/api/resource/Communication/{report.name}",
+		'/api/resource/Communication?fields=["name","sender","recipients","content"]&filters='
+		+ _q({"reference_name": kol.name}),
+		f"/api/resource/Email Queue/{queue}",
+		'/api/resource/Email Queue?fields=["name","message","sender"]',
+		'/api/resource/Email Queue Recipient?fields=["recipient"]&filters=' + _q({"parent": queue}),
+		"/api/method/frappe.desk.reportview.get?doctype=Communication&fields="
+		+ '["`tabCommunication`.`sender`","`tabCommunication`.`recipients`"]',
+		# Frappe makes a Contact for every sender pulled ("Create Contacts from Incoming Emails")
+		'/api/resource/Contact?fields=["name","email_id"]&limit_page_length=0',
+		'/api/resource/Contact Email?fields=["email_id"]&limit_page_length=0',
+		'/api/resource/Email Unsubscribe?fields=["email"]&limit_page_length=0',
+	):
+		response = session.get(path)
+		text = response.get_data(as_text=True)
+		for address in addresses:
+			assert address not in text.lower(), (path, response.status_code)
+	# the analyst does read the KOL and its flag (the rows are not simply refused)
+	kol_doc = ApiSession.json(session.get(f"/api/resource/KOL/{kol.name}"))["data"]
+	assert kol_doc["email_invalid"] == 1
+	assert "email" not in kol_doc and "email_invalid_reason" not in kol_doc
+	assert kol.email in frappe.db.get_value("KOL", kol.name, "email_invalid_reason")  # it is there
+
+
+def _q(filters: dict) -> str:
+	return urllib.parse.quote(json.dumps(filters))
+
+
+# ------------------------------------------------------------------ the demo
+
+
+def test_the_demo_sends_outreach_through_the_local_servers_and_pulls_a_reply(world, team_account):
+	from kol_crm.demo import mail as demo_mail
+
+	zh, en = world(email_language="zh"), world()
+	local_mail.ensure_mailbox(demo_mail.TEAM)
+	local_mail.empty(demo_mail.TEAM)  # what an earlier run left
+	try:
+		result = demo_mail.add_mail([zh.name, en.name], replying=zh.name)
+		assert (result["mail"], result["emails_sent"]) == ("sent", 2)
+		account = frappe.get_doc("Email Account", demo_mail.ACCOUNT)
+		assert (str(account.smtp_port), str(account.incoming_port)) == (
+			str(local_mail.SMTP_PORT),
+			str(local_mail.IMAP_PORT),
+		)
+		# the outreach left through the Email Queue into each KOL's mailbox, in its language
+		for kol, subject in ((zh, "，诚邀您与我们一起创作"), (en, ", an invitation to create with us")):
+			[comm] = frappe.get_all(
+				"Communication",
+				{"reference_doctype": "KOL", "reference_name": kol.name, "sent_or_received": "Sent"},
+				pluck="name",
+			)
+			assert queue_of(comm).status == "Sent"
+			[message] = local_mail.wait_for_messages(kol.email, 1)
+			assert message["Subject"] == kol.kol_name + subject
+			assert email.utils.parseaddr(message["From"])[1] == demo_mail.TEAM
+			if kol is zh:
+				answered = message["Message-ID"]
+		# the zh KOL's answer went into the team's inbox and was pulled onto its timeline
+		[inbox] = local_mail.messages(demo_mail.TEAM)
+		assert inbox["In-Reply-To"] == answered
+		reply_comm = result["reply"]
+		assert frappe.db.get_value(
+			"Communication", reply_comm, ["reference_doctype", "reference_name", "sent_or_received"]
+		) == ("KOL", zh.name, "Received")
+		assert [r.direction for r in interactions(zh.name)] == ["Outbound", "Inbound"]
+		assert [r.direction for r in interactions(en.name)] == ["Outbound"]
+
+		# run again: nothing is sent or pulled twice
+		again = demo_mail.add_mail([zh.name, en.name], replying=zh.name)
+		assert (again["emails_sent"], again["reply"]) == (0, reply_comm)
+		assert len(local_mail.messages(zh.email)) == 1 and len(local_mail.messages(demo_mail.TEAM)) == 1
+		assert len(interactions(zh.name)) == 2
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("Email Account", demo_mail.ACCOUNT, force=True, ignore_permissions=True)
+		# the demo's account took the defaults: give them back to this module's account
+		frappe.db.set_value("Email Account", ACCOUNT, {"default_outgoing": 1, "default_incoming": 1})
+		frappe.db.commit()
+		_forget_cached_accounts()
+		local_mail.empty(demo_mail.TEAM)
+
+
+def test_without_the_local_servers_the_demo_mail_is_skipped(monkeypatch):
+	from kol_crm.demo import mail as demo_mail
+
+	monkeypatch.setenv("KOL_MAIL_IMAP_PORT", "1")  # nothing listens there
+	assert demo_mail.servers() is None
+	assert demo_mail.add_mail()["mail"].startswith("skipped")
+	assert not frappe.db.exists("Email Account", demo_mail.ACCOUNT)

@@ -17,7 +17,9 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share. ``mail``
+(the CLI's ``setup`` only, after the commit) sends outreach through the local mail servers of
+``scripts/mail.sh`` and pulls a KOL's answer, when they run.
 """
 
 import itertools
@@ -25,7 +27,7 @@ import random
 
 import frappe
 
-from kol_crm.demo import conduct
+from kol_crm.demo import conduct, mail
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
 from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.discovery import add_discovery
@@ -42,8 +44,17 @@ __all__ = ["KOL_EMAIL_DOMAIN", "PASSWORD", "USERS", "build", "counts", "demo_kol
 
 
 def setup(reset: bool = False, password: str = PASSWORD) -> dict:
-	"""CLI entry point: build the demo (once) and commit."""
-	return build(reset=reset, password=password, commit=True)
+	"""CLI entry point: build the demo (once) and commit; then its email, when the local mail
+	servers run (``demo.mail``: it sends and pulls, which commits)."""
+	result = build(reset=reset, password=password, commit=True)
+	previous_user = frappe.session.user
+	frappe.set_user("Administrator")
+	try:
+		result.update(mail.add_mail())
+	finally:
+		frappe.set_user(previous_user)
+	frappe.db.commit()
+	return result
 
 
 def build(reset: bool = False, password: str = PASSWORD, commit: bool = False) -> dict:

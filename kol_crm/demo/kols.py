@@ -105,6 +105,7 @@ def profile(state: DemoState, idx: int, c: Creator) -> dict:
 		"email": f"{c.handle.replace('_', '.')}@{KOL_EMAIL_DOMAIN}",
 		"phone": phone(idx, chinese, rng),
 		"wechat": f"wx_{c.handle}"[:20] if chinese else None,
+		"email_language": "zh" if chinese else None,  # outreach in Chinese (the "(zh)" templates)
 		"address": f"{rng.randint(10, 999)} Example Road, {rng.choice(CITIES_CN if chinese else CITIES_EN)}",
 		"platform_accounts": platform_accounts(rng, c),
 		"follower_quality": rng.choice(

@@ -5,6 +5,7 @@ from frappe.model.delete_doc import delete_dynamic_links
 from frappe.utils.nestedset import NestedSetChildExistsError
 
 from kol_crm.demo.common import demo_kols
+from kol_crm.demo.mail import remove_demo_mail
 from kol_crm.demo.masters import CATEGORIES, TIERS
 
 
@@ -22,6 +23,7 @@ def remove_demo_data() -> None:
 		for doctype, fieldname in _doctypes_linking_kol():
 			for name in frappe.get_all(doctype, filters={fieldname: ("in", kols)}, pluck="name"):
 				_delete(doctype, name)
+		remove_demo_mail(kols)  # the emails (Frappe would only unlink them from the KOLs)
 		for name in kols:
 			_delete("KOL", name)
 	for tier in TIERS:

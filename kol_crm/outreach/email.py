@@ -11,6 +11,7 @@ from frappe import _
 from frappe.core.doctype.communication.email import make as make_communication
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model import default_fields
+from frappe.translate import print_language
 from frappe.utils import formatdate, nowdate
 from frappe.utils.jinja import get_jenv
 from jinja2 import TemplateSyntaxError, meta, nodes
@@ -134,8 +135,31 @@ def check_template(template) -> None:
 		)
 
 
+def kol_language(kol) -> str | None:
+	"""The language the KOL is written to in: its Email Language, else its portal login's."""
+	if kol.get("email_language"):
+		return kol.email_language
+	if kol.get("portal_user"):
+		return frappe.db.get_value("User", kol.portal_user, "language")
+	return None
+
+
+def template_for_kol(template, kol):
+	"""The template in the KOL's language: "NAME (zh)" for a KOL written to in zh, when that
+	Email Template exists (else ``template`` itself)."""
+	language = kol_language(kol)
+	if not language:
+		return template
+	localized = f"{template.name} ({language})"
+	if localized != template.name and frappe.db.exists("Email Template", localized):
+		return frappe.get_cached_doc("Email Template", localized)
+	return template
+
+
 def render_for_kol(template, kol) -> dict:
-	"""{"subject", "message"} of the template rendered for the KOL document."""
+	"""{"subject", "message"} of the template, in the KOL's language, rendered for the KOL document;
+	"template" is the Email Template used."""
+	template = template_for_kol(template, kol)
 	check_template(template)
 	context = kol.as_dict()
 	if frappe.session.user != "Administrator":
@@ -146,10 +170,12 @@ def render_for_kol(template, kol) -> dict:
 				context[df.fieldname] = None
 	context["doc"] = frappe._dict(context)
 	subject, body = template_parts(template)
-	return {
-		"subject": frappe.render_template(subject, context).strip(),
-		"message": frappe.render_template(body, context),
-	}
+	with print_language(kol_language(kol)):  # what the template translates with _()
+		return {
+			"subject": frappe.render_template(subject, context).strip(),
+			"message": frappe.render_template(body, context),
+			"template": template.name,
+		}
 
 
 def ensure_outgoing_account() -> None:
@@ -173,6 +199,6 @@ def send_template(template, kol) -> str:
 		subject=rendered["subject"],
 		content=rendered["message"],
 		send_email=True,
-		email_template=template.name,
+		email_template=rendered["template"],
 	)
 	return result["name"]

@@ -5,7 +5,9 @@ KOL's addresses through a Frappe Email Account, is a Communication; ``on_communi
 turns it into exactly one KOL Interaction (an automatic reply into none: ``auto_replies.py``;
 a bounce into none: ``bounces.py``; a reply "unsubscribe" also opts the KOL out: ``opt_outs.py``).
 
-A received email outside any thread is the KOL's when its sender is (in this order) the KOL's
+A received email whose ``In-Reply-To`` is not ours but whose ``References`` hold one of our
+emails (a forwarded thread answered by the agent) goes where that email is (``threads.py``).
+Any other received email outside a thread is the KOL's when its sender is (in this order) the KOL's
 email, one of its other email addresses, or its agent's email. An address that several KOLs
 have at the same step (an agent with several KOLs) decides nothing: the email stays on nobody,
 for a person to attach (Relink), as mail from an unknown address does.
@@ -15,7 +17,7 @@ import frappe
 from frappe.query_builder.functions import Max
 from frappe.utils import getdate, parse_addr
 
-from kol_crm.outreach import auto_replies, bounces, opt_outs
+from kol_crm.outreach import auto_replies, bounces, opt_outs, threads
 from kol_crm.utils.validation import email_list
 
 
@@ -105,6 +107,7 @@ def on_communication(comm) -> None:
 		original = bounces.original_communication(report)
 		bounces.record(comm, report, original, kol_for_communication(original)[0] if original else None)
 		return
+	threads.file_in_thread(comm)  # further down one of our threads (References), not a direct reply
 	kol, proposal, partnership = kol_for_communication(comm)
 	if not kol:
 		return

@@ -7,6 +7,9 @@ import frappe
 TEMPLATES = {
 	"KOL First Outreach": ("first_outreach.html", "{{ kol_name }}, an invitation to create with us"),
 	"KOL Follow-up": ("follow_up.html", "Following up: {{ kol_name }} x our community"),
+	# the same in Chinese, sent instead to a KOL written to in zh (outreach/email.py, template_for_kol)
+	"KOL First Outreach (zh)": ("first_outreach.zh.html", "{{ kol_name }}，诚邀您与我们一起创作"),
+	"KOL Follow-up (zh)": ("follow_up.zh.html", "跟进：{{ kol_name }} x 我们的社区"),
 	"KOL Proposal": ("proposal.html", "Our cooperation proposal for {{ kol_name }}"),
 	"KOL Code of Conduct": ("code_of_conduct.html", "Our rules for KOLs: please read and acknowledge"),
 	"KOL Application Received": (

@@ -64,6 +64,7 @@ class KOL(Document):
 		email_invalid: DF.Check
 		email_invalid_on: DF.Date | None
 		email_invalid_reason: DF.SmallText | None
+		email_language: DF.Link | None
 		fit_notes: DF.SmallText | None
 		fit_override: DF.Check
 		fit_override_by: DF.Link | None
