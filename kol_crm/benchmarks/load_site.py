@@ -77,7 +77,9 @@ def ensure_benchmark_tiers() -> None:
 	"""The benchmark's tiers, ranked below the demo's (a rank is unique; ``ensure_masters`` would
 	give them ranks 1 to 4, which the demo's tiers hold)."""
 	bench_tiers = [t[0] for t in TIERS]
-	below = max(frappe.get_all("KOL Tier", filters={"name": ("not in", bench_tiers)}, pluck="rank"), default=0)
+	below = max(
+		frappe.get_all("KOL Tier", filters={"name": ("not in", bench_tiers)}, pluck="rank"), default=0
+	)
 	for tier_name, rank, _share in TIERS:
 		if not frappe.db.exists("KOL Tier", tier_name):
 			doc = frappe.get_doc({"doctype": "KOL Tier", "tier_name": tier_name, "rank": below + rank})
@@ -89,7 +91,10 @@ def ensure_portal_users(count: int, password: str) -> list[dict]:
 	"""``count`` demo KOLs with proposals get a portal login (a Website User with the portal role)."""
 	kols = frappe.get_all(
 		"KOL",
-		filters={"email": ("like", f"%@{demo.KOL_EMAIL_DOMAIN}"), "workflow_state": ("not in", CLOSED_STATES)},
+		filters={
+			"email": ("like", f"%@{demo.KOL_EMAIL_DOMAIN}"),
+			"workflow_state": ("not in", CLOSED_STATES),
+		},
 		fields=["name", "portal_user"],
 		order_by="name",
 	)
@@ -132,7 +137,10 @@ def proposal_names(kols: list[str]) -> dict[str, list[str]]:
 	"""The proposals a portal user sees (sent or answered), per KOL."""
 	rows = frappe.get_all(
 		"KOL Proposal",
-		filters={"kol": ("in", kols or [""]), "workflow_state": ("in", ("Sent", "Countered", "Accepted", "Rejected"))},
+		filters={
+			"kol": ("in", kols or [""]),
+			"workflow_state": ("in", ("Sent", "Countered", "Accepted", "Rejected")),
+		},
 		fields=["name", "kol"],
 		order_by="name",
 	)
@@ -163,7 +171,10 @@ def make_plan(password: str, portal: list[dict], integration: dict) -> dict:
 	moved = {name for names in workflow_kols.values() for name in names}
 	platform = frappe.get_all(
 		"KOL",
-		filters={"workflow_state": ("not in", CLOSED_STATES), "name": ("not in", list(moved | portal_kols) or [""])},
+		filters={
+			"workflow_state": ("not in", CLOSED_STATES),
+			"name": ("not in", list(moved | portal_kols) or [""]),
+		},
 		pluck="name",
 		order_by="name",
 		limit=PLATFORM_KOLS,
@@ -191,7 +202,9 @@ def make_plan(password: str, portal: list[dict], integration: dict) -> dict:
 		"filters": {
 			"workflow_state": sorted({k.workflow_state for k in kols}),
 			"tier": frappe.get_all("KOL Tier", pluck="name", order_by="name"),
-			"category": frappe.get_all("KOL Category", filters={"is_group": 0}, pluck="name", order_by="name"),
+			"category": frappe.get_all(
+				"KOL Category", filters={"is_group": 0}, pluck="name", order_by="name"
+			),
 		},
 		"kols": frappe.db.count("KOL"),
 	}

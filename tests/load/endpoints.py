@@ -5,7 +5,7 @@ by it, and tests/test_load_plan.py checks that every entry exists on the site (a
 method, a DocType, a report, a portal page).
 
 Each entry: the request's name in Locust's statistics → method, path, and what the path reaches:
-``("method", "dotted.path")`` a whitelisted method, ``("doctype", "KOL Interaction")`` the REST
+``("method", "dotted.path")`` a whitelisted method, ``("login", ...)`` Frappe's sign-in, ``("doctype", "KOL Interaction")`` the REST
 resource of a DocType, ``("page", "kol/proposals")`` a portal page of kol_crm/www (or one of
 hooks.website_route_rules' targets), ``("report", "KOL Pipeline")`` a report run through
 ``frappe.desk.query_report.run``.
@@ -15,7 +15,8 @@ ENDPOINTS: dict[str, dict] = {
 	"login": {
 		"method": "POST",
 		"path": "/api/method/login",
-		"target": ("method", "frappe.auth.login"),
+		# not a whitelisted method: frappe.auth.LoginManager answers the "login" command itself
+		"target": ("login", "frappe.auth.LoginManager"),
 	},
 	"KOL list": {
 		"method": "POST",
@@ -77,10 +78,11 @@ ENDPOINTS: dict[str, dict] = {
 	},
 }
 
-# p95 budgets in milliseconds, per request name; "Aggregated" is every request together. Set for
-# the default run (20 users, 60 s, scripts/load.sh) on the 2-core development machine shared with
-# other work, with room for its noise: a run over one of them fails. The issue's target for a
-# dedicated server (p95 < 500 ms for list, form and workflow actions at 50 users) is lower.
+# p95 budgets in milliseconds, per request name; "Aggregated" is every request together: a run
+# over one of them fails. Set for the default run (20 users, 60 s, scripts/load.sh) on a 2-core
+# server that does nothing else; KOL_LOAD_P95_FACTOR scales them all for a slower or shared one
+# (docs/operations.md#load-test). The issue's target for 50 users on 100k KOLs (p95 < 500 ms for
+# list, form and workflow actions) is lower still.
 DEFAULT_P95_MS = 1500
 P95_BUDGET_MS: dict[str, int] = {
 	"login": 2000,
@@ -97,7 +99,7 @@ P95_BUDGET_MS: dict[str, int] = {
 	"portal /kol/partnerships": 1000,
 	"portal /kol/partnerships/[name]": 1000,
 	"portal /kol/profile": 1000,
-	"push_events": 2500,
+	"push_events": 5000,  # a batch of 20 events, 5 of them saving a KOL
 	"Aggregated": 1500,
 }
 

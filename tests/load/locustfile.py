@@ -14,9 +14,10 @@ Users (class weight: share of the virtual users) and their tasks (task weight):
 | manager | 2 | KOL list 3, open a KOL form 3, KOL Pipeline 2, KOL Partnership Performance 2, workflow action 1, save an interaction 1 |
 | analyst | 2 | KOL list 2, open a KOL form 2, KOL Pipeline 3, KOL Partnership Performance 3 |
 | KOL (portal user) | 2 | /kol 3, proposals 2, a proposal 2, partnerships 2, a partnership 2, profile 1 |
-| platform integration (API key) | 1 | push_events: a batch of 20 activity events |
+| platform integration (API key) | 1 | push_events: a batch of 20 activity events, 5 of them on KOLs |
 
-Desk and portal users wait 0.5 to 2 s between tasks, the platform 2 to 5 s. A workflow action
+Desk and portal users wait 2 to 6 s between tasks (reading the page), the platform 5 to 15 s
+between batches. A workflow action
 opens the KOL's form, then moves it Active → Dormant or back (Mark Dormant / Reactivate); the KOLs
 each login moves are its own (the plan splits them), and a virtual user takes one out of its
 login's pool while it acts on it, so two never move the same KOL at once.
@@ -81,7 +82,7 @@ def error_text(response) -> str:
 
 class KolUser(HttpUser):
 	abstract = True
-	wait_time = between(0.5, 2)
+	wait_time = between(2, 6)  # a person reads what the page shows before the next click
 
 	def call(self, name: str, path_args: dict | None = None, **kwargs):
 		"""One request of ENDPOINTS[name]; the answer's JSON (None when it failed or is a page)."""
@@ -175,7 +176,11 @@ class DeskUser(KolUser):
 	def report(self, report_name: str, filters: dict | None = None):
 		self.call(
 			f"report {report_name}",
-			data={"report_name": report_name, "filters": json.dumps(filters or {}), "ignore_prepared_report": 0},
+			data={
+				"report_name": report_name,
+				"filters": json.dumps(filters or {}),
+				"ignore_prepared_report": 0,
+			},
 		)
 
 
@@ -292,12 +297,12 @@ class PortalKol(KolUser):
 
 
 class Platform(KolUser):
-	"""The community platform pushing activity: half on KOLs (each virtual user its own share of the
-	plan's platform KOLs, so two batches never save the same KOL at once), half on accounts that are
-	no KOL yet."""
+	"""The community platform pushing activity: a quarter on KOLs (each virtual user its own share of
+	the plan's platform KOLs, so two batches never save the same KOL at once), the rest on accounts
+	that are no KOL yet."""
 
 	weight = 1
-	wait_time = between(2, 5)
+	wait_time = between(5, 15)
 
 	def on_start(self):
 		self.number = next(NUMBERS)
@@ -319,7 +324,7 @@ class Platform(KolUser):
 				"followers": random.randint(0, 50_000),
 				"last_active_at": now,
 			}
-			if i % 2 and self.kols:
+			if i % 4 == 0 and self.kols:
 				event["kol"] = random.choice(self.kols)
 			else:
 				event["platform_user_id"] = f"load-u{self.number}-{random.randint(1, 500)}"
