@@ -202,6 +202,8 @@ def test_the_plan_gives_each_login_its_own_kols_to_move():
 		owners = set(frappe.get_all("KOL", filters={"name": ("in", pools[login] or [""])}, pluck="operator"))
 		assert owners <= {login}, f"{login} would move another operator's KOL"
 	assert not set(plan["platform_kols"]) & set(moved), "the platform's events would save a KOL being moved"
+	written = {name for names in plan["interaction_kols"].values() for name in names}
+	assert not set(plan["platform_kols"]) & written, "the platform's events would save a KOL being written"
 
 
 def test_verify_finds_a_lost_and_a_doubled_write(tmp_path):

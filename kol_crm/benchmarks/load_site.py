@@ -169,20 +169,22 @@ def make_plan(password: str, portal: list[dict], integration: dict) -> dict:
 			owner = MANAGER
 		workflow_kols[owner].append(k.name)
 	moved = {name for names in workflow_kols.values() for name in names}
-	platform = frappe.get_all(
-		"KOL",
-		filters={
-			"workflow_state": ("not in", CLOSED_STATES),
-			"name": ("not in", list(moved | portal_kols) or [""]),
-		},
-		pluck="name",
-		order_by="name",
-		limit=PLATFORM_KOLS,
-	)
 	interaction_kols = {
 		op: [k.name for k in kols if k.operator == op and k.name not in portal_kols] for op in operators
 	}
 	interaction_kols[MANAGER] = [k.name for k in kols if k.name not in portal_kols][:50]
+	# the platform's activity saves its KOLs: none a desk user writes to (benchmark KOLs when there)
+	busy = moved | portal_kols | {name for names in interaction_kols.values() for name in names}
+	platform = (
+		frappe.get_all(
+			"KOL",
+			filters={"workflow_state": ("not in", CLOSED_STATES), "name": ("like", f"{PREFIX}%")},
+			pluck="name",
+			order_by="name",
+			limit=PLATFORM_KOLS,
+		)
+		or [k.name for k in kols if k.name not in busy][:PLATFORM_KOLS]
+	)
 	return {
 		"password": password,
 		"users": {
