@@ -50,8 +50,10 @@ def prepare(output: str, kols: int = 0, portal_users: int = 4, seed: int = 42) -
 	plan = make_plan(password, portal, integration)
 	frappe.db.commit()
 	output = os.path.abspath(output)
-	with open(output, "w") as f:
+	# it holds the load users' password and the integration user's API secret: the owner's only
+	with open(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
 		json.dump(plan, f, indent=1, default=str)
+	os.chmod(output, 0o600)
 	print(
 		f"load plan written to {output}: {plan['kols']} KOLs, "
 		f"{sum(len(v) for v in plan['workflow_kols'].values())} in the workflow pools, "
