@@ -17,10 +17,10 @@ Users (class weight: share of the virtual users) and their tasks (task weight):
 | platform integration (API key) | 1 | push_events: a batch of 20 activity events, 5 of them on KOLs |
 
 Desk and portal users wait 2 to 6 s between tasks (reading the page), the platform 5 to 15 s
-between batches. A workflow action
-opens the KOL's form, then moves it Active → Dormant or back (Mark Dormant / Reactivate); the KOLs
-each login moves are its own (the plan splits them), and a virtual user takes one out of its
-login's pool while it acts on it, so two never move the same KOL at once.
+between batches. A workflow action opens the KOL's form, then moves it Active → Dormant or back
+(Mark Dormant / Reactivate). The KOLs each login moves are its own (the plan splits them), and a
+virtual user takes one out of its login's pool while it acts on it, so two never move the same
+KOL at once.
 
 Every answer other than 2xx/3xx is a failure in Locust's statistics, a 5xx one named
 "HTTP 5xx". At the end it writes, beside the CSV files (KOL_LOAD_OUT), ``_status.json`` (count of
