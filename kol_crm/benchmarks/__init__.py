@@ -28,7 +28,8 @@ dedicated site. Not a test: the test suite runs it at a tiny size only.
 
 One module per step: ``masters`` (tiers, categories, users), ``data`` and ``deals`` (the rows),
 ``store`` (writing and clearing them), ``build`` (step 1), ``reports``, ``lists`` and ``timing``
-(steps 2 and 3), ``figures`` (the printed tables); ``import_speed`` times the candidate import.
+(steps 2 and 3), ``figures`` (the printed tables); ``import_speed`` times the candidate import;
+``load_site`` prepares a site for the Locust load test (scripts/load.sh) and checks its writes.
 """
 
 import json

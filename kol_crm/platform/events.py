@@ -317,6 +317,8 @@ def apply_activities(kols: dict[str, list], results: list[dict] | None = None) -
 		frappe.db.savepoint("kol_platform_activity")
 		try:
 			apply_activity(kol, names)
+		except frappe.QueryDeadlockError:
+			raise  # MariaDB rolled the whole transaction back: there is no savepoint to return to
 		except Exception as error:
 			frappe.db.rollback(save_point="kol_platform_activity")
 			frappe.log_error(title=f"KOL platform activity on {kol} failed")
