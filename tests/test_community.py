@@ -313,3 +313,17 @@ def test_rest_portal_user_and_guest_read_no_community_records(world, user):
 		json={"kol": world.b.name, "community_group": world.group.name},
 	)
 	assert response.status_code == 403
+
+
+def test_deleting_a_kol_deletes_its_memberships_and_overlaps_and_the_count_follows():
+	group = make_group()
+	kol = f.make_kol()
+	other = f.make_kol()
+	join(kol.name, group.name)
+	frappe.get_doc(
+		{"doctype": "KOL Audience Overlap", "kol": other.name, "other_kol": kol.name, "shared_followers": 5}
+	).insert()
+	frappe.delete_doc("KOL", kol.name)
+	assert not frappe.db.exists("KOL Community Membership", {"kol": kol.name})
+	assert not frappe.db.exists("KOL Audience Overlap", {"other_kol": kol.name})
+	assert count_of(group.name) == 0

@@ -185,9 +185,11 @@ def test_the_warning_shows_on_save_when_a_kol_enters_intake_and_hides_other_oper
 	]
 	warning = next(m for m in messages if "Audience overlap" in m)
 	assert "50.0 %" in warning and "another Active KOL" in warning and active.name not in warning
-	assert pacing.overlap_hint(candidate)["kol"] == active.name  # the data, for the server only
-	# an Active KOL is not warned (it is the pool)
+	hint = pacing.overlap_hint(frappe.get_doc("KOL", candidate.name))  # the form's onload
+	assert hint["kol"] is None and active.name not in json.dumps(hint)
 	frappe.set_user("Administrator")
+	assert pacing.overlap_hint(frappe.get_doc("KOL", candidate.name))["kol"] == active.name
+	# an Active KOL is not warned (it is the pool)
 	assert pacing.overlap_hint(active) is None
 
 
@@ -225,15 +227,23 @@ def world():
 	b = f.make_kol(operator=f.OPERATOR_B)
 	mine = measure(a1.name, a2.name, 100)
 	mixed = measure(a1.name, b.name, 200)
+	# a category of its own (in no programme category): A's candidate and B's Active KOL share
+	# the candidate's whole audience
+	category = frappe.get_doc({"doctype": "KOL Category", "category_name": f"Overlap {f.unique()}"}).insert()
+	b_active = kol(category.name, 40_000, operator=f.OPERATOR_B)
+	a_candidate = kol(category.name, 10_000, state=None, operator=f.OPERATOR_A)
+	full = measure(a_candidate.name, b_active.name, 10_000)
 	frappe.db.commit()
-	yield frappe._dict(a1=a1, a2=a2, b=b, mine=mine, mixed=mixed)
+	yield frappe._dict(
+		a1=a1, a2=a2, b=b, mine=mine, mixed=mixed, b_active=b_active, a_candidate=a_candidate, full=full
+	)
 	frappe.set_user("Administrator")
-	for name in frappe.get_all(
-		"KOL Audience Overlap", filters={"kol": ["in", [a1.name, a2.name, b.name]]}, pluck="name"
-	):
+	kols = [a1.name, a2.name, b.name, b_active.name, a_candidate.name]
+	for name in frappe.get_all("KOL Audience Overlap", filters={"kol": ["in", kols]}, pluck="name"):
 		frappe.delete_doc("KOL Audience Overlap", name, force=True)
-	for doc in (a1, a2, b):
-		frappe.delete_doc("KOL", doc.name, force=True)
+	for name in kols:
+		frappe.delete_doc("KOL", name, force=True)
+	frappe.delete_doc("KOL Category", category.name, force=True)
 	frappe.db.commit()
 
 
@@ -284,3 +294,19 @@ def test_rest_portal_user_and_guest_read_no_overlap(world, user):
 	s = ApiSession(user, f.PASSWORD) if user else ApiSession()
 	listing(s, expect=403)
 	assert s.get(f"/api/resource/KOL Audience Overlap/{world.mine.name}").status_code == 403
+
+
+def test_rest_the_kol_form_warns_an_operator_without_naming_another_operators_kol(world):
+	path = "/api/method/frappe.desk.form.load.getdoc"
+	query = {"doctype": "KOL", "name": world.a_candidate.name}
+	s = ApiSession(f.OPERATOR_A, f.PASSWORD)
+	response = s.get(path, query_string=query)
+	assert response.status_code == 200, response.get_data(as_text=True)
+	hint = s.json(response)["docs"][0]["__onload"]["audience_overlap"]
+	assert hint["kol"] is None and "another Active KOL" in hint["message"]
+	assert hint["coefficient"] == 1.0
+	body = response.get_data(as_text=True)
+	assert world.b_active.name not in body and world.b_active.kol_name not in body
+	manager = ApiSession(f.MANAGER, f.PASSWORD)
+	hint = manager.json(manager.get(path, query_string=query))["docs"][0]["__onload"]["audience_overlap"]
+	assert hint["kol"] == world.b_active.name and world.b_active.name in hint["message"]

@@ -253,15 +253,17 @@ def candidate_overlaps(doc, pool_category: str, s) -> list[dict]:
 
 def overlap_warning(doc, pool_category: str, s, user: str | None = None) -> dict | None:
 	"""The candidate's highest overlap above the threshold, with a translated message; else None.
-	The other KOL is named only to a user who may read it."""
+	The other KOL is named (in ``kol`` and the message) only to a user who may read it."""
 	rows = candidate_overlaps(doc, pool_category, s)
 	threshold, _share = settings_values(s)
 	if not rows or not exceeds_threshold(rows[0]["coefficient"], threshold):
 		return None
 	top = rows[0]
-	other = top["kol"] if can_access_kol(top["kol"], user) else _("another Active KOL")
+	readable = can_access_kol(top["kol"], user)
+	other = top["kol"] if readable else _("another Active KOL")
 	return {
 		**top,
+		"kol": top["kol"] if readable else None,  # the form's onload goes to the user
 		"threshold": threshold,
 		"category": pool_category,
 		"message": _(
@@ -304,3 +306,10 @@ def validate_record(doc) -> None:
 			_("Measured On ({0}) cannot be in the future.").format(frappe.format(doc.measured_on, "Date")),
 			title=_("Invalid value"),
 		)
+
+
+def delete_kol_overlaps(kol) -> None:
+	"""KOL.on_trash: the overlaps measured with a deleted KOL, on either side, go with it."""
+	for fieldname in ("kol", "other_kol"):
+		for name in frappe.get_all("KOL Audience Overlap", filters={fieldname: kol.name}, pluck="name"):
+			frappe.delete_doc("KOL Audience Overlap", name, ignore_permissions=True, force=True)

@@ -9,6 +9,7 @@ from kol_crm import permissions
 from kol_crm.community import groups
 from kol_crm.intelligence import (
 	internal_first,
+	overlap,
 	pacing,
 	reminders,
 	reviews,
@@ -171,6 +172,7 @@ class KOL(Document):
 		tiers.delete_kol_logs(self)
 		rules.delete_kol_acknowledgements(self)
 		groups.delete_kol_memberships(self)
+		overlap.delete_kol_overlaps(self)
 
 	def validate_workflow(self):
 		# A new KOL starts in its intake path's first state; Frappe's own check would
