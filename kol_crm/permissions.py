@@ -13,7 +13,8 @@ Roles:
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
   content under review, platform events, referral codes, observations, community group
   memberships, audience overlaps (only between two of their KOLs), and the child rows of all of
-  these. Community groups and events are shared team records everyone reads. Candidate imports: only their own.
+  these. Community groups and events are shared team records everyone reads. Candidate
+  imports: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document

@@ -73,7 +73,9 @@ def advice(active: int, intake: int, audience: int | None, s) -> str:
 	return ON_PACE
 
 
-def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
+def pacing_rows(s=None, program_type: str | None = None, with_overlap: bool = True) -> list[dict]:
+	"""One row per programme category; ``with_overlap`` adds the audience overlap figures
+	(``overlap.Pool.summary``), which a save's pacing warning doesn't need."""
 	s = s or get_settings()
 	counts = _counts_by_category(program_type)
 	internal = internal_first.counts_by_category(program_type)
@@ -99,7 +101,11 @@ def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
 			if (b := bounds.get(category)) and lft <= b[0] and b[1] <= rgt
 		)
 		audience = audience_of(row)
-		reach = overlap.Pool(overlap.category_pool(row.category, program_type=program_type), s).summary()
+		reach = (
+			overlap.Pool(overlap.category_pool(row.category, program_type=program_type), s).summary()
+			if with_overlap
+			else {}
+		)
 		rows.append(
 			{
 				"category": row.category,
@@ -133,7 +139,7 @@ def warn_if_oversupplied(doc, s=None) -> None:
 	cat = frappe.db.get_value("KOL Category", doc.category, ["lft", "rgt"], as_dict=True)
 	if not cat:
 		return
-	for row in pacing_rows(s):
+	for row in pacing_rows(s, with_overlap=False):
 		lft, rgt = frappe.db.get_value("KOL Category", row["category"], ["lft", "rgt"])
 		if not (lft <= cat.lft and cat.rgt <= rgt) or not row["audience"]:
 			continue
