@@ -105,6 +105,7 @@ has_permission = {
 	"Communication": "kol_crm.permissions.has_communication_permission",
 	"KOL Outreach Sequence": "kol_crm.permissions.has_sequence_permission",
 	"KOL Event": "kol_crm.permissions.has_shared_record_permission",
+	"KOL Community Group": "kol_crm.permissions.has_shared_record_permission",
 }
 
 # kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL

@@ -11,8 +11,10 @@ Roles:
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
-  content under review, platform events, referral codes,
-  and the child rows of all of these. Candidate imports: only their own.
+  content under review, platform events, referral codes, observations, community group
+  memberships, audience overlaps (only between two of their KOLs), and the child rows of all of
+  these. Community groups and events are shared team records everyone reads. Candidate
+  imports: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document
@@ -59,14 +61,19 @@ LINKED_DOCTYPES = (
 	"KOL Content",
 	"KOL Rule Acknowledgement",
 	"KOL Observation",
+	"KOL Community Membership",
+	"KOL Audience Overlap",
 )
+# linked DocTypes that name a second KOL: a restricted user needs that KOL too (an overlap
+# between an operator's KOL and another operator's is seen by managers and analysts only)
+SECOND_KOL_FIELDS = {"KOL Audience Overlap": "other_kol"}
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
 # child rows that name a KOL in their own ``kol`` field under a parent everyone reads (the
 # participants of a KOL Event): each row follows its KOL's row rule as well as the parent's
 KOL_ROW_CHILDREN = ("KOL Event Participant",)
 # team records everyone with access reads; a restricted user changes only those they created
-SHARED_RECORD_DOCTYPES = ("KOL Event",)
+SHARED_RECORD_DOCTYPES = ("KOL Event", "KOL Community Group")
 # parents whose child rows follow the parent's row rule (child tables have none of their own)
 GUARDED_PARENTS = ("KOL", *LINKED_DOCTYPES, *OWN_RECORD_DOCTYPES)
 
@@ -249,7 +256,10 @@ def linked_query_conditions(user: str | None = None, doctype: str | None = None)
 		return portal_query_conditions(user, doctype)
 	if not is_restricted(user) or doctype not in LINKED_DOCTYPES:
 		return ""
-	return f"`tab{doctype}`.kol in ({_own_kol_names_sql(user)})"
+	condition = f"`tab{doctype}`.kol in ({_own_kol_names_sql(user)})"
+	if second := SECOND_KOL_FIELDS.get(doctype):
+		condition = f"({condition} and `tab{doctype}`.{second} in ({_own_kol_names_sql(user)}))"
+	return condition
 
 
 def own_record_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -341,9 +351,20 @@ def has_linked_permission(doc, ptype: str | None = None, user: str | None = None
 	new = doc.get("kol")
 	if new and new != stored and not owns_kol(new, user):
 		return False
+	if (second := SECOND_KOL_FIELDS.get(doc.doctype)) and not _may_second_kol(doc, second, user):
+		return False
 	if not _exists(doc) and not new:
 		return True  # a blank new record (a mapped doc being built): checked again once it has a KOL
 	return True
+
+
+def _may_second_kol(doc, fieldname: str, user: str) -> bool:
+	"""The second KOL a record names, stored and being set, must be the restricted user's too."""
+	stored = _stored(doc, fieldname) if _exists(doc) else None
+	if _exists(doc) and not owns_kol(stored, user):
+		return False
+	new = doc.get(fieldname)
+	return not (new and new != stored and not owns_kol(new, user))
 
 
 def has_own_record_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
@@ -368,8 +389,9 @@ def has_sequence_permission(doc, ptype: str | None = None, user: str | None = No
 
 
 def has_shared_record_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	"""KOL Events: everyone with access reads them; only the stored owner or a KOL Manager changes
-	or deletes one (the participant rows follow their KOLs: ``may_see_participant``)."""
+	"""KOL Events and Community Groups: everyone with access reads them; only the stored owner or a
+	KOL Manager changes or deletes one (operators have no write DocPerm on groups). An event's
+	participant rows follow their KOLs: ``may_see_participant``."""
 	return has_sequence_permission(doc, ptype, user)
 
 

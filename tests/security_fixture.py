@@ -384,6 +384,32 @@ def build() -> World:
 		}
 	).insert()
 	extra["KOL Event"] = [camp.name]
+	# community: a manager's group (shared, its invite link permlevel 1) that B's KOL joined through
+	# B, and a measured audience overlap between B's KOL and A's (a restricted user sees an overlap
+	# only when both KOLs are theirs: neither operator sees this one)
+	group = frappe.get_doc(
+		{
+			"doctype": "KOL Community Group",
+			"group_name": f"Matrix Group {hash_}",
+			"channel": "Discord",
+			"invite_link": f"https://discord.gg/{hash_}",
+		}
+	).insert()
+	extra["KOL Community Group"] = [group.name]
+	frappe.get_doc(
+		{
+			"doctype": "KOL Audience Overlap",
+			"kol": kol.name,
+			"other_kol": a_kol.name,
+			"shared_followers": 10,
+			"source": "Audience Survey",
+			"note": m("overlapnote"),
+		}
+	).insert()
+	frappe.set_user(f.OPERATOR_B)
+	frappe.get_doc(
+		{"doctype": "KOL Community Membership", "kol": kol.name, "community_group": group.name}
+	).insert()
 	frappe.set_user("Administrator")
 
 	records = _collect(kol.name, application.name, candidate_import.name)
@@ -638,6 +664,8 @@ def destroy(world: World) -> None:
 		if frappe.db.exists("KOL Event", name):
 			frappe.delete_doc("KOL Event", name, force=True, ignore_permissions=True)
 	order = [
+		"KOL Community Membership",
+		"KOL Audience Overlap",
 		"KOL Observation",
 		"KOL Platform Event",
 		"KOL Referral Code",
@@ -682,6 +710,9 @@ def destroy(world: World) -> None:
 	for kol in (world.kol, world.a_kol):
 		if frappe.db.exists("KOL", kol):
 			frappe.delete_doc("KOL", kol, force=True, ignore_permissions=True)
+	for name in world.extra.get("KOL Community Group", []):
+		if frappe.db.exists("KOL Community Group", name):
+			frappe.delete_doc("KOL Community Group", name, force=True, ignore_permissions=True)
 	for doctype in ("KOL Outreach Sequence", "KOL Rule"):
 		for name in world.extra.get(doctype, []):
 			if frappe.db.exists(doctype, name):

@@ -4,9 +4,11 @@
 """
 
 import frappe
+import pytest
 from frappe.utils import getdate, nowdate
 
 from kol_crm import demo
+from kol_crm.intelligence import pacing
 from kol_crm.platform.candidates import candidates
 from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
 from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
@@ -183,3 +185,33 @@ def test_demo_has_observations_and_a_camp_with_the_kols_found_there():
 	)
 	assert any("Found at event AI Builders Camp" in c for c in comments)
 	assert demo.counts()["observations"] == 3 and demo.counts()["events"] == 1
+
+
+def test_demo_has_community_groups_per_kol_type_and_audience_overlaps_in_pacing():
+	demo.build()
+	kols = {name: frappe.db.get_value("KOL", name, "kol_name") for name in demo.demo_kols()}
+	groups = {
+		g.name: g
+		for g in frappe.get_all(
+			"KOL Community Group", fields=["name", "category", "channel", "member_count", "program_type"]
+		)
+	}
+	assert groups["Beauty Creators Circle"].channel == "Knowledge Planet"
+	assert groups["Beauty Creators Circle"].member_count == 3
+	assert groups["Community Hosts Lounge"].program_type == "Unpaid"
+	assert groups["Esports Casters"].member_count == 0
+	left = frappe.get_all(
+		"KOL Community Membership",
+		filters={"kol": ("in", list(kols)), "status": "Left"},
+		fields=["kol", "left_reason", "left_on"],
+	)
+	assert [(kols[row.kol], row.left_reason) for row in left] == [("赵一鸣", "Offboarded")]
+	assert demo.counts()["community_memberships"] == 13 and demo.counts()["audience_overlaps"] == 3
+	beauty = next(r for r in pacing.pacing_rows() if r["category"] == "Beauty")
+	assert beauty["shared_followers"] >= 42_000 and beauty["unique_reach"] < beauty["kol_followers"]
+	candidate = frappe.get_doc("KOL", next(name for name, title in kols.items() if title == "苏晴"))
+	hint = pacing.overlap_hint(candidate)
+	other = frappe.db.get_value("KOL", hint["kol"], "total_followers")
+	assert kols[hint["kol"]] == "王小鱼" and hint["source"] == "Measured"
+	assert hint["coefficient"] == pytest.approx(90_000 / min(candidate.total_followers, other))
+	assert hint["coefficient"] > 0.3  # above the default threshold

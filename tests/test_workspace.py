@@ -70,7 +70,7 @@ def test_workspace_holds_the_cards_charts_shortcuts_and_reports():
 	shortcuts = {s.label for s in ws.shortcuts}
 	assert {b["data"]["shortcut_name"] for b in content if b["type"] == "shortcut"} == shortcuts
 	reports = {link.link_to for link in ws.links if link.link_type == "Report"}
-	assert len(reports) == 11 and all(frappe.db.exists("Report", r) for r in reports)
+	assert len(reports) == 12 and all(frappe.db.exists("Report", r) for r in reports)
 
 
 @pytest.mark.parametrize("user", ROLE_USERS)

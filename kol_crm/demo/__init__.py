@@ -29,6 +29,7 @@ import frappe
 
 from kol_crm.demo import conduct, mail
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
+from kol_crm.demo.community import add_community
 from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.discovery import add_discovery
 from kol_crm.demo.interactions import FOLLOW_UP_STATES, add_interactions
@@ -103,6 +104,7 @@ def make_records(state: DemoState) -> None:
 	add_content(state)
 	conduct.add_violations(state)
 	add_discovery(state)
+	add_community(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -127,4 +129,6 @@ def counts() -> dict:
 		"violations": frappe.db.count("KOL Violation", linked),
 		"observations": frappe.db.count("KOL Observation", linked),
 		"events": len(demo_events(kols)),
+		"community_memberships": frappe.db.count("KOL Community Membership", linked),
+		"audience_overlaps": frappe.db.count("KOL Audience Overlap", linked),
 	}

@@ -5,6 +5,7 @@ from frappe.model.delete_doc import delete_dynamic_links
 from frappe.utils.nestedset import NestedSetChildExistsError
 
 from kol_crm.demo.common import demo_kols
+from kol_crm.demo.community import demo_groups
 from kol_crm.demo.mail import remove_demo_mail
 from kol_crm.demo.masters import CATEGORIES, TIERS
 
@@ -26,6 +27,8 @@ def remove_demo_data() -> None:
 		remove_demo_mail(kols)  # the emails (Frappe would only unlink them from the KOLs)
 		for name in kols:
 			_delete("KOL", name)
+	for name in demo_groups():  # their members went with the demo KOLs
+		_delete_if_unused("KOL Community Group", name)
 	for tier in TIERS:
 		_delete_if_unused("KOL Tier", tier.name)
 	for domain, (_description, niches) in CATEGORIES.items():

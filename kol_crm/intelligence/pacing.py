@@ -10,6 +10,12 @@ members, and the same ratio once the intake pipeline lands. Advice:
 Internal first: each row also counts the internal candidates left in the category (Internal
 Cultivation KOLs not yet Active, ``internal_first``) and says when that pool is exhausted.
 A programme type (Paid / Unpaid) narrows every count to the KOLs of that programme.
+
+Audience overlap (``overlap``): each row also sums the followers of the category's Active KOLs,
+the followers they share (measured, from our platform, or estimated) and the estimated unique
+reach left once the overlaps are taken out. A KOL entering intake (or changing category) whose
+audience overlaps an Active KOL's of its programme category above the threshold gets a warning
+(``warn_if_overlapping``, and the KOL form through ``overlap_hint``).
 """
 
 import frappe
@@ -17,7 +23,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt
 
-from kol_crm.intelligence import internal_first
+from kol_crm.intelligence import internal_first, overlap
 from kol_crm.intelligence.reminders import current_state
 from kol_crm.utils.settings import get_settings
 from kol_crm.workflows.kol_lifecycle import INTAKE_STATES
@@ -67,7 +73,9 @@ def advice(active: int, intake: int, audience: int | None, s) -> str:
 	return ON_PACE
 
 
-def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
+def pacing_rows(s=None, program_type: str | None = None, with_overlap: bool = True) -> list[dict]:
+	"""One row per programme category; ``with_overlap`` adds the audience overlap figures
+	(``overlap.Pool.summary``), which a save's pacing warning doesn't need."""
 	s = s or get_settings()
 	counts = _counts_by_category(program_type)
 	internal = internal_first.counts_by_category(program_type)
@@ -93,6 +101,11 @@ def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
 			if (b := bounds.get(category)) and lft <= b[0] and b[1] <= rgt
 		)
 		audience = audience_of(row)
+		reach = (
+			overlap.Pool(overlap.category_pool(row.category, program_type=program_type), s).summary()
+			if with_overlap
+			else {}
+		)
 		rows.append(
 			{
 				"category": row.category,
@@ -107,6 +120,7 @@ def pacing_rows(s=None, program_type: str | None = None) -> list[dict]:
 				"internal_left": internal_left,
 				"internal_exhausted": internal_left == 0,
 				"internal_pool": internal_first.pool_note(internal_left),
+				**reach,
 			}
 		)
 	return rows
@@ -125,7 +139,7 @@ def warn_if_oversupplied(doc, s=None) -> None:
 	cat = frappe.db.get_value("KOL Category", doc.category, ["lft", "rgt"], as_dict=True)
 	if not cat:
 		return
-	for row in pacing_rows(s):
+	for row in pacing_rows(s, with_overlap=False):
 		lft, rgt = frappe.db.get_value("KOL Category", row["category"], ["lft", "rgt"])
 		if not (lft <= cat.lft and cat.rgt <= rgt) or not row["audience"]:
 			continue
@@ -139,3 +153,53 @@ def warn_if_oversupplied(doc, s=None) -> None:
 				indicator="orange",
 			)
 			return
+
+
+def pool_category(doc, s) -> str | None:
+	"""The widest programme category (KOL CRM Settings) holding the KOL's category, else the KOL's
+	category itself: the pool whose users its KOLs share."""
+	if not doc.category:
+		return None
+	cat = frappe.db.get_value("KOL Category", doc.category, ["lft", "rgt"], as_dict=True)
+	if not cat:
+		return None
+	names = [row.category for row in s.program_categories if row.category]
+	holders = (
+		frappe.get_all(
+			"KOL Category",
+			filters={"name": ("in", names), "lft": ("<=", cat.lft), "rgt": (">=", cat.rgt)},
+			pluck="name",
+			order_by="lft asc",
+		)
+		if names
+		else []
+	)
+	return holders[0] if holders else doc.category
+
+
+def overlap_hint(doc, s=None) -> dict | None:
+	"""The KOL form: a KOL in intake whose audience overlaps an Active KOL's above the threshold."""
+	if doc.is_new() or current_state(doc) not in INTAKE_STATES:
+		return None
+	s = s or get_settings()
+	category = pool_category(doc, s)
+	return overlap.overlap_warning(doc, category, s) if category else None
+
+
+def warn_if_overlapping(doc, s=None) -> None:
+	"""KOL.validate: a KOL entering intake, changing category or platform accounts while in intake,
+	whose audience overlaps an Active KOL's above the threshold, warns (never refuses)."""
+	if doc.flags.skip_pacing_warning or not doc.category or current_state(doc) not in INTAKE_STATES:
+		return
+	before = doc.get_doc_before_save()
+	if (
+		before
+		and before.category == doc.category
+		and before.workflow_state in INTAKE_STATES
+		and before.total_followers == doc.total_followers
+	):
+		return
+	s = s or get_settings()
+	category = pool_category(doc, s)
+	if category and (warning := overlap.overlap_warning(doc, category, s)):
+		frappe.msgprint(warning["message"], title=_("Audience overlap"), indicator="orange")

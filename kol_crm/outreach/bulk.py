@@ -1,7 +1,8 @@
 """Bulk actions on KOLs selected in the list view (``kol_list.js``).
 
 Set the operator, category, tier or purpose; apply a KOL Lifecycle action; send a templated
-outreach email; send the Code of Conduct (after a rule change); enroll in a follow-up sequence. Each KOL is handled on its own, in a savepoint:
+outreach email; send the Code of Conduct (after a rule change); enroll in a follow-up sequence;
+add to a community group. Each KOL is handled on its own, in a savepoint:
 a KOL that fails (no permission, a workflow guard, a validation) is rolled back and reported
 with its reason, and the others go through. The user must be allowed to write each KOL
 (operators: the KOLs they own or are assigned to).
@@ -22,6 +23,7 @@ from frappe import _
 from frappe.model.workflow import apply_workflow, get_transitions
 from frappe.utils import strip_html
 
+from kol_crm.community import groups
 from kol_crm.intelligence import rules
 from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
@@ -109,6 +111,15 @@ def enroll_in_sequence(names: str | list[str], sequence: str) -> dict:
 	return run("enroll_in_sequence", names, {"sequence": sequence})
 
 
+@frappe.whitelist()
+def add_to_group(names: str | list[str], group: str) -> dict:
+	"""Add each KOL to a community group (KOL Community Membership), skipping current members."""
+	if not group or not frappe.db.exists("KOL Community Group", group):
+		frappe.throw(_("Choose an existing Community Group."), title=_("Invalid value"))
+	frappe.has_permission("KOL Community Group", "read", doc=group, throw=True)
+	return run("add_to_group", names, {"group": group})
+
+
 # ------------------------------------------------------------------ one KOL each
 
 
@@ -160,12 +171,21 @@ def _enroll_in_sequence(doc, sequence: str) -> tuple[str, str]:
 	return DONE, sequences.enroll(doc, sequence).name
 
 
+def _add_to_group(doc, group: str) -> tuple[str, str]:
+	if frappe.db.exists(
+		"KOL Community Membership", {"kol": doc.name, "community_group": group, "status": groups.ACTIVE}
+	):
+		return SKIPPED, _("Already a member")
+	return DONE, groups.add_member(doc.name, group)
+
+
 ACTIONS = {
 	"set_field": _set_field,
 	"apply_transition": _apply_transition,
 	"send_outreach": _send_outreach,
 	"send_code_of_conduct": _send_code_of_conduct,
 	"enroll_in_sequence": _enroll_in_sequence,
+	"add_to_group": _add_to_group,
 }
 
 TITLES = {
@@ -174,6 +194,7 @@ TITLES = {
 	"send_outreach": "Sending outreach",
 	"send_code_of_conduct": "Sending the Code of Conduct",
 	"enroll_in_sequence": "Enrolling KOLs in a sequence",
+	"add_to_group": "Adding KOLs to a community group",
 }
 
 

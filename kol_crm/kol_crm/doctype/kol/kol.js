@@ -34,6 +34,7 @@ frappe.ui.form.on("KOL", {
 		}
 		kol_crm_rules.refresh(frm);
 		kol_crm_roi.refresh(frm);
+		kol_crm_community.refresh(frm);
 		if (frappe.user.has_role(["KOL Manager", "System Manager"])) {
 			frm.page.add_menu_item(__("Merge a Duplicate into This KOL"), () => kol_crm_merge.choose(frm));
 			kol_crm_merge.show_possible_duplicates(frm);
@@ -252,6 +253,73 @@ const kol_crm_merge = {
 				},
 			});
 			d.show();
+		});
+	},
+};
+
+// Community groups per KOL type and audience overlap (kol_crm/community/groups.py,
+// kol_crm/intelligence/overlap.py): the server decides who may add a membership
+const kol_crm_community = {
+	refresh(frm) {
+		const onload = frm.doc.__onload || {};
+		const overlap = onload.audience_overlap;
+		if (overlap && overlap.message) {
+			frm.dashboard.add_comment(overlap.message, "orange", true);
+		}
+		const data = onload.community_groups || { current: [], suggested: [] };
+		const esc = frappe.utils.escape_html;
+		const link = (name) => `<a href="/app/kol-community-group/${encodeURIComponent(name)}">${esc(name)}</a>`;
+		const current = data.current.length
+			? `<ul>${data.current
+					.map(
+						(m) =>
+							`<li>${link(m.community_group)} (${esc(__(m.channel || ""))}), ${esc(
+								__("joined {0}", [frappe.datetime.str_to_user(m.joined_on)])
+							)}</li>`
+					)
+					.join("")}</ul>`
+			: `<p class="text-muted">${esc(__("Not in any community group yet."))}</p>`;
+		const may_add = frappe.model.can_create("KOL Community Membership") && frm.perm[0] && frm.perm[0].write;
+		const suggested = data.suggested.length
+			? `<ul>${data.suggested
+					.map(
+						(g) =>
+							`<li>${link(g.name)} (${esc(__(g.channel || ""))})${
+								g.full
+									? ` <span class="text-muted">${esc(__("full"))}</span>`
+									: may_add
+									? ` <button class="btn btn-xs btn-default kol-add-group" data-group="${esc(
+											g.name
+									  )}">${esc(__("Add to Group"))}</button>`
+									: ""
+							}</li>`
+					)
+					.join("")}</ul>`
+			: `<p class="text-muted">${esc(__("No other group matches this KOL's category and programme."))}</p>`;
+		const wrapper = frm.get_field("community_groups_html").$wrapper;
+		wrapper.html(
+			`<p><b>${esc(__("Current groups"))}</b></p>${current}<p><b>${esc(
+				__("Suggested for this KOL's type")
+			)}</b></p>${suggested}`
+		);
+		wrapper.find(".kol-add-group").on("click", (e) => {
+			const group = $(e.currentTarget).attr("data-group");
+			frappe
+				.call({
+					method: "kol_crm.outreach.bulk.add_to_group",
+					args: { names: [frm.doc.name], group },
+					freeze: true,
+				})
+				.then((r) => {
+					const summary = r.message || {};
+					const failed = (summary.failed || [])[0];
+					if (failed) {
+						frappe.msgprint(esc(failed.message));
+					} else {
+						frappe.show_alert({ message: __("Added to {0}", [esc(group)]), indicator: "green" });
+					}
+					frm.reload_doc();
+				});
 		});
 	},
 };

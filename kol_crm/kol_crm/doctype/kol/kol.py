@@ -6,8 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 
 from kol_crm import permissions
+from kol_crm.community import groups
 from kol_crm.intelligence import (
 	internal_first,
+	overlap,
 	pacing,
 	reminders,
 	reviews,
@@ -134,6 +136,8 @@ class KOL(Document):
 	def onload(self):
 		self.set_onload("rules", rules.status(self.name))
 		self.set_onload("internal_candidates", internal_first.form_hint(self))
+		self.set_onload("community_groups", groups.form_data(self))
+		self.set_onload("audience_overlap", pacing.overlap_hint(self))
 
 	def before_insert(self):
 		self.set_default_operator()
@@ -163,10 +167,13 @@ class KOL(Document):
 		reviews.log_review(self)
 		sequences.on_kol_update(self)
 		referral_codes.on_privilege_change(self)
+		groups.on_kol_update(self)
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)
 		rules.delete_kol_acknowledgements(self)
+		groups.delete_kol_memberships(self)
+		overlap.delete_kol_overlaps(self)
 
 	def validate_workflow(self):
 		# A new KOL starts in its intake path's first state; Frappe's own check would
@@ -250,6 +257,7 @@ class KOL(Document):
 		reviews.check_review(self)
 		reminders.ensure_follow_up_date(self, self.settings)
 		pacing.warn_if_oversupplied(self, self.settings)
+		pacing.warn_if_overlapping(self, self.settings)
 
 
 def on_doctype_update():

@@ -1,5 +1,5 @@
 """The KOL form's Connections: its records, including tier history, reminders and violations, and
-what our platform sent about it (events, referral codes) and what the team observed of it; and
+what our platform sent about it (events, referral codes) and what the team observed of it, its community groups and measured audience overlaps; and
 its graph, cost against attributed revenue per partnership (kol_crm.deals.roi)."""
 
 from frappe import _
@@ -19,5 +19,6 @@ def get_data():
 			},
 			{"label": _("Our Platform"), "items": ["KOL Platform Event", "KOL Referral Code"]},
 			{"label": _("Discovery"), "items": ["KOL Observation"]},
+			{"label": _("Community"), "items": ["KOL Community Membership", "KOL Audience Overlap"]},
 		],
 	}

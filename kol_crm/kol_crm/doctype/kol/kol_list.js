@@ -56,6 +56,7 @@ frappe.listview_settings["KOL"] = {
 		// to each selected KOL that hasn't acknowledged the current rules (after a rule change)
 		add(__("Send Code of Conduct"), (names, lv) => kol_bulk_call("send_code_of_conduct", { names }, lv));
 		add(__("Enroll in Sequence"), kol_bulk_enroll);
+		add(__("Add to Community Group"), kol_bulk_add_to_group);
 
 		frappe.realtime.off("kol_bulk_action_done");
 		frappe.realtime.on("kol_bulk_action_done", (summary) => {
@@ -266,6 +267,28 @@ function kol_bulk_do_not_contact(names, listview) {
 				},
 				listview
 			);
+		},
+	});
+	dialog.show();
+}
+
+function kol_bulk_add_to_group(names, listview) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Add {0} KOLs to a Community Group", [names.length]),
+		fields: [
+			{
+				fieldname: "group",
+				fieldtype: "Link",
+				options: "KOL Community Group",
+				label: __("Community Group"),
+				reqd: 1,
+				get_query: () => ({ filters: { enabled: 1 } }),
+			},
+		],
+		primary_action_label: __("Add"),
+		primary_action(values) {
+			dialog.hide();
+			kol_bulk_call("add_to_group", { names, group: values.group }, listview);
 		},
 	});
 	dialog.show();

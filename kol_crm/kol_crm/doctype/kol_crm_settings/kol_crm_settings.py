@@ -32,6 +32,7 @@ class KOLCRMSettings(Document):
 
 		activity_full_days: DF.Int
 		activity_zero_days: DF.Int
+		assumed_platform_overlap: DF.Percent
 		competitor_keywords: DF.SmallText | None
 		content_full_posts: DF.Int
 		dormant_after_days: DF.Int
@@ -48,6 +49,7 @@ class KOLCRMSettings(Document):
 		no_reply_attempts: DF.Int
 		occasion_lead_days: DF.Int
 		our_products: DF.SmallText | None
+		overlap_warning_threshold: DF.Percent
 		program_categories: DF.Table[KOLProgramCategory]
 		purpose_weights: DF.Table[KOLPurposeWeight]
 		reach_full_followers: DF.Int
@@ -81,6 +83,7 @@ class KOLCRMSettings(Document):
 		self.validate_purpose_weights()
 		self.validate_days()
 		self.validate_pacing_band()
+		self.validate_overlap()
 		self.validate_program_categories()
 
 	def on_update(self):
@@ -187,6 +190,10 @@ class KOLCRMSettings(Document):
 					self.target_min_per_1000,
 				)
 			)
+
+	def validate_overlap(self):
+		v.validate_percent(self, "overlap_warning_threshold")
+		v.validate_percent(self, "assumed_platform_overlap")
 
 	def validate_program_categories(self):
 		seen = set()

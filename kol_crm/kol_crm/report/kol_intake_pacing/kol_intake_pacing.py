@@ -2,7 +2,9 @@
 # For license information, please see license.txt
 
 """KOL supply against audience per programme category, whether intake should speed up, and the
-internal candidates left there (internal first: external intake once that pool is exhausted)."""
+internal candidates left there (internal first: external intake once that pool is exhausted);
+the followers of the Active KOLs, the followers they share and the estimated unique reach
+(kol_crm.intelligence.overlap: audience overlap, so that KOLs don't drain the same user pool)."""
 
 import frappe
 from frappe import _
@@ -107,4 +109,24 @@ def columns() -> list[dict]:
 			"width": 170,
 		},
 		{"fieldname": "internal_pool", "label": _("Internal Pool"), "fieldtype": "Data", "width": 300},
+		{
+			"fieldname": "kol_followers",
+			"label": _("Followers of Active KOLs"),
+			"fieldtype": "Int",
+			"width": 170,
+		},
+		{
+			"fieldname": "shared_followers",
+			"label": _("Shared Followers (Est.)"),
+			"fieldtype": "Int",
+			"width": 160,
+		},
+		{"fieldname": "unique_reach", "label": _("Unique Reach (Est.)"), "fieldtype": "Int", "width": 150},
+		{
+			"fieldname": "overlap_percent",
+			"label": _("Audience Overlap %"),
+			"fieldtype": "Percent",
+			"precision": 1,
+			"width": 140,
+		},
 	]
