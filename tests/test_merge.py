@@ -65,6 +65,17 @@ def add_missing_links(world) -> None:
 	frappe.get_doc(
 		{"doctype": "ToDo", "description": "call back", "reference_type": "KOL", "reference_name": world.kol}
 	).insert(ignore_permissions=True)
+	# B as the second KOL of an overlap with a third KOL (the fixture's overlap is B with A's KOL)
+	third = f.make_kol(acknowledge_rules=False)
+	frappe.get_doc(
+		{
+			"doctype": "KOL Audience Overlap",
+			"kol": third.name,
+			"other_kol": world.kol,
+			"shared_followers": 5,
+			"source": "Audience Survey",
+		}
+	).insert(ignore_permissions=True)
 
 
 def test_merge_moves_every_record_that_links_the_duplicate(world):
@@ -77,17 +88,21 @@ def test_merge_moves_every_record_that_links_the_duplicate(world):
 		assert expected in before
 	assert "File.attached_to_name" in before
 	target_before = links_to(world.a_kol)
+	# an overlap between the two merged KOLs would be the kept KOL with itself: it goes
+	pair = set(merge.pair_overlaps(world.kol, world.a_kol))
+	assert len(pair) == 1
 
 	frappe.set_user(f.MANAGER)
 	assert merge.merge_kols(world.kol, world.a_kol) == world.a_kol
 
 	assert not frappe.db.exists("KOL", world.kol)
 	assert links_to(world.kol) == {}
+	assert not any(frappe.db.exists("KOL Audience Overlap", name) for name in pair)
 	after = links_to(world.a_kol)
 	for field, names in before.items():
-		assert names <= after.get(field, set()), field
+		assert names - pair <= after.get(field, set()), field
 	for field, names in target_before.items():
-		assert names <= after[field], field
+		assert names - pair <= after[field], field
 	# Frappe keeps the deleted duplicate as a Deleted Document
 	assert frappe.db.exists("Deleted Document", {"deleted_doctype": "KOL", "deleted_name": world.kol})
 

@@ -255,6 +255,9 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 			_("These fields are not in conflict between the two KOLs: {0}").format(", ".join(unknown)),
 			title=_("Merge KOLs"),
 		)
+	# an overlap measured between the two is one KOL's own audience now: it goes
+	for name in pair_overlaps(source, target):
+		frappe.delete_doc("KOL Audience Overlap", name)
 	moved = linked_records(source)
 
 	frappe.rename_doc("KOL", source, target, merge=True, force=True, show_alert=False, rebuild_search=False)
@@ -274,6 +277,12 @@ def merge_kols(source: str, target: str, take_from_source: str | list | None = N
 
 	tgt.add_comment("Info", audit_text(src, tgt, plan, take, moved, added))
 	return tgt.name
+
+
+def pair_overlaps(kol: str, other: str) -> list[str]:
+	"""The KOL Audience Overlap records measured between these two KOLs (either way round)."""
+	pair = ("in", [kol, other])
+	return frappe.get_all("KOL Audience Overlap", filters={"kol": pair, "other_kol": pair}, pluck="name")
 
 
 @frappe.whitelist()
