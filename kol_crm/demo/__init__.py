@@ -4,7 +4,7 @@
 	bench --site SITE execute kol_crm.demo.setup --kwargs '{"reset": True}'
 
 Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
-analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
+analyst, a KOL's portal login), 36 KOLs on both intake paths in every lifecycle state, proposals in every
 approval state, partnerships made from accepted proposals (one with content in review) and
 interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
 two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
@@ -17,7 +17,7 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+candidates), ``interactions``, ``portal`` (the KOL with the demo portal login); ``reset`` removes what they made and ``common`` holds what they share.
 """
 
 import itertools
@@ -34,6 +34,7 @@ from kol_crm.demo.kols import AFTER_PROPOSALS, add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
 from kol_crm.demo.partnerships import add_content, add_partnership
 from kol_crm.demo.platform import add_platform_data, reset_rng
+from kol_crm.demo.portal import add_portal_login
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import demo_events, remove_demo_data
 from kol_crm.demo.users import USERS, ensure_users
@@ -95,6 +96,7 @@ def make_records(state: DemoState) -> None:
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
+	add_portal_login(state)  # last: the KOL's open proposal and their rules to acknowledge again
 
 
 def counts() -> dict:
@@ -116,4 +118,5 @@ def counts() -> dict:
 		"violations": frappe.db.count("KOL Violation", linked),
 		"observations": frappe.db.count("KOL Observation", linked),
 		"events": len(demo_events(kols)),
+		"portal_logins": frappe.db.count("KOL", {"name": ("in", kols or [""]), "portal_user": ("is", "set")}),
 	}

@@ -162,6 +162,7 @@ class KOL(Document):
 		reviews.log_review(self)
 		sequences.on_kol_update(self)
 		referral_codes.on_privilege_change(self)
+		portal.invite_accepted_applicant(self)
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)
