@@ -78,12 +78,14 @@ def invite_accepted_applicant(kol: Document) -> dict | None:
 	on; the KOL's timeline says why no login was made (the operator can invite once it is fixed)."""
 	_from_state, to_state = changed_state(kol)
 	if to_state not in ACCEPTED_STATES or kol.portal_user:
-		return
+		return None
 	if not frappe.db.exists("KOL Application", {"kol": kol.name}):
-		return
+		return None
+	frappe.db.savepoint("kol_portal_invite")
 	try:
 		result = invite(kol)
 	except frappe.ValidationError as refusal:
+		frappe.db.rollback(save_point="kol_portal_invite")  # nothing half-made is kept
 		frappe.clear_last_message()  # the refusal is for the timeline and a notice, not an error
 		note = _("Self-nominated applicant accepted, but no portal login was made: {0}").format(str(refusal))
 		kol.add_comment("Info", note)
