@@ -7,8 +7,8 @@ The operator sees each change on the record's timeline: Frappe's Version, and a 
 The writes are stamped with a neutral user (``as_portal``), never the KOL's login: a portal login
 is the KOL's email, and a record's owner and modified_by, its Versions and comments are read by
 analysts, who never see a KOL's personal data. The KOL's own private file is the exception: the
-File keeps the KOL as owner, which is how they open it again (analysts don't see File owners on
-the timeline)."""
+File keeps the KOL as owner, which is how they open it again (the form's attachments don't show
+owners; a File record read on its own does: docs/security.md, Known limits)."""
 
 import base64
 import binascii
