@@ -34,6 +34,8 @@ DEMO_USERS=(
 	"demo.operator2@kol-crm.example:KOL Operator"
 	"demo.analyst@kol-crm.example:KOL Analyst"
 )
+# the demo KOL's portal login (KOL_PORTAL in kol_crm/demo/users.py), a Website User: it logs in at /kol
+DEMO_KOL_PORTAL_USER="demo.kol@kol-crm.example"
 
 serve=1
 reset=0
@@ -59,6 +61,8 @@ print_logins() {
 		for entry in "${DEMO_USERS[@]}"; do
 			printf '  %-32s %s\n' "${entry%%:*}" "$KOL_DEMO_PASSWORD  (${entry#*:})"
 		done
+		printf '\n  KOL portal: http://127.0.0.1:%s/kol   (a KOL with a proposal to accept, rules to acknowledge, content in review)\n\n' "$KOL_DEMO_PORT"
+		printf '  %-32s %s\n' "$DEMO_KOL_PORTAL_USER" "$KOL_DEMO_PASSWORD  (KOL Portal User)"
 		printf '\n'
 	} >&2
 }

@@ -39,6 +39,9 @@ def rollback(site):
 	# cached documents a rolled-back test saved would outlive the rollback
 	frappe.clear_document_cache("KOL CRM Settings", "KOL CRM Settings")
 	frappe.local.kol_crm_tiers = None
+	# Frappe keeps the outgoing Email Account it found for the process: a rolled-back one would
+	# queue the next tests' emails (and a test that commits would commit them)
+	frappe.local.outgoing_email_account = {}
 	frappe.set_user("Administrator")
 	frappe.local.message_log = []
 

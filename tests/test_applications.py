@@ -14,6 +14,7 @@ from frappe.utils import add_to_date, now_datetime
 from frappe.utils.background_jobs import get_job
 
 from kol_crm.intake import applications
+from kol_crm.permissions import PORTAL
 from tests import factories as f
 from tests.api import ApiSession
 
@@ -344,3 +345,97 @@ def test_hole8_applications_per_email_are_limited_whatever_the_address(outbox):
 	assert TOO_MANY in responses[-1].get_data(as_text=True)
 	# another email from the same kind of fresh address still gets through
 	assert apply(guest())[0].status_code == 200
+
+
+# ------------------------------------------------------------------ accepted applicants get a portal login
+
+
+def shortlist(kol: str):
+	"""The team accepts the applicant: a manager shortlists their KOL (the workflow action)."""
+	from frappe.model.workflow import apply_workflow
+
+	frappe.set_user(f.MANAGER)
+	try:
+		return apply_workflow(frappe.get_doc("KOL", kol).as_dict(), "Shortlist")
+	finally:
+		frappe.set_user("Administrator")
+
+
+def welcome_emails(email: str) -> list[str]:
+	"""Frappe's welcome emails (with the set-password link) queued for ``email``."""
+	queued = frappe.get_all("Email Queue Recipient", filters={"recipient": email}, pluck="parent")
+	messages = [frappe.db.get_value("Email Queue", q, "message") for q in queued]
+	return [m for m in messages if "update-password" in m]
+
+
+def test_accepted_applicant_gets_a_portal_login_and_the_welcome_email(outbox):
+	response, data = apply(guest())
+	assert response.status_code == 200, response.get_data(as_text=True)
+	frappe.db.rollback()
+	app = processed(data["email"])
+	# applying alone makes no login: anyone can type any address into the form
+	assert not frappe.db.exists("User", data["email"])
+	assert welcome_emails(data["email"]) == []
+
+	kol = shortlist(app.kol)
+	assert kol.workflow_state == "Shortlisted"
+	user = frappe.get_doc("User", data["email"])
+	assert (user.user_type, {r.role for r in user.roles}) == ("Website User", {PORTAL})
+	assert frappe.db.get_value("KOL", app.kol, "portal_user") == data["email"]
+	assert len(welcome_emails(data["email"])) == 1
+	comments = frappe.get_all(
+		"Comment", filters={"reference_doctype": "KOL", "reference_name": app.kol}, pluck="content"
+	)
+	assert any("Invited to the KOL portal" in c for c in comments)
+	assert not any(data["email"] in c for c in comments)  # analysts read the timeline
+
+
+def test_an_applicant_invited_before_being_accepted_gets_no_second_login_or_email(outbox):
+	from kol_crm.portal import invite
+
+	_response, data = apply(guest())
+	frappe.db.rollback()
+	app = processed(data["email"])
+	invite.invite(app.kol)  # the operator's "Invite to Portal"
+	shortlist(app.kol)
+	assert frappe.db.count("User", {"email": data["email"]}) == 1
+	assert len(welcome_emails(data["email"])) == 1
+	assert frappe.db.get_value("KOL", app.kol, "portal_user") == data["email"]
+
+
+@pytest.fixture
+def desk_users_application():
+	"""(the cleanup fixture deletes only the applications of the test domain)"""
+	yield f.OPERATOR_B
+	frappe.db.rollback()
+	for name in frappe.get_all("KOL Application", {"email": f.OPERATOR_B}, pluck="name"):
+		if job := get_job(applications.job_id(name)):
+			job.delete()
+		frappe.delete_doc("KOL Application", name, force=True)
+	frappe.db.commit()
+
+
+def test_an_accepted_applicant_whose_address_is_a_desk_users_is_not_linked(outbox, desk_users_application):
+	apply(guest(), email=f.OPERATOR_B)
+	frappe.db.rollback()
+	app = processed(f.OPERATOR_B)
+	kol = shortlist(app.kol)
+	assert kol.workflow_state == "Shortlisted"  # the team's decision stands
+	assert not frappe.db.get_value("KOL", app.kol, "portal_user")
+	assert frappe.db.get_value("User", f.OPERATOR_B, "user_type") == "System User"
+	assert PORTAL not in frappe.get_roles(f.OPERATOR_B)
+	assert welcome_emails(f.OPERATOR_B) == []
+	comments = frappe.get_all(
+		"Comment", filters={"reference_doctype": "KOL", "reference_name": app.kol}, pluck="content"
+	)
+	assert (
+		"Self-nominated applicant accepted, but no portal login was made: The KOL's email already "
+		"belongs to a user account; a portal login can't take over an existing account."
+	) in comments
+
+
+def test_a_kol_who_never_applied_gets_no_login_when_shortlisted(outbox):
+	kol = f.make_kol(operator=f.OPERATOR_A)
+	shortlist(kol.name)
+	assert not frappe.db.exists("User", kol.email)
+	assert not frappe.db.get_value("KOL", kol.name, "portal_user")

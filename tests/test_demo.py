@@ -215,3 +215,40 @@ def test_demo_has_community_groups_per_kol_type_and_audience_overlaps_in_pacing(
 	assert kols[hint["kol"]] == "王小鱼" and hint["source"] == "Measured"
 	assert hint["coefficient"] == pytest.approx(90_000 / min(candidate.total_followers, other))
 	assert hint["coefficient"] > 0.3  # above the default threshold
+
+
+def test_demo_kol_logs_in_to_the_portal_with_something_to_do():
+	from frappe.utils.password import check_password
+
+	from kol_crm.demo.users import KOL_PORTAL
+	from kol_crm.intelligence import rules
+	from kol_crm.portal import views
+
+	result = demo.build(password="demo-Pass-2026")
+	assert result["portal_logins"] == 1
+	kol = frappe.get_doc("KOL", {"portal_user": KOL_PORTAL})
+	assert kol.name in demo.demo_kols()
+	user = frappe.get_doc("User", KOL_PORTAL)
+	assert (user.user_type, user.enabled, {r.role for r in user.roles}) == (
+		"Website User",
+		1,
+		{"KOL Portal User"},
+	)
+	assert check_password(KOL_PORTAL, "demo-Pass-2026", delete_tracker_cache=False) == KOL_PORTAL
+	assert not rules.has_acknowledged(kol.name)  # the rules changed since they acknowledged
+
+	frappe.set_user(KOL_PORTAL)
+	try:
+		open_proposals = [p for p in views.proposals() if p.workflow_state == "Sent"]
+		assert [p.title for p in open_proposals] == ["Autumn launch teaser"]
+		assert views.proposal(open_proposals[0].name).can_answer is True
+		in_review = [
+			(c.workflow_state, len(c.versions))
+			for p in views.partnerships()
+			for d in views.partnership(p.name).deliverables
+			for c in d.contents
+			if c.workflow_state == "Submitted"
+		]
+		assert in_review == [("Submitted", 2)]
+	finally:
+		frappe.set_user("Administrator")

@@ -3,6 +3,8 @@
 A KOL's portal login sees only their own KOL; the actions go through the proposal workflow and
 the partnership's rules as the desk does, and the operator sees them on the timeline."""
 
+import json
+
 import frappe
 import pytest
 from frappe.utils import nowdate
@@ -292,7 +294,9 @@ def test_kol_edits_soft_facts_and_the_operator_sees_the_change(portal_kol):
 		("Birthday", "2026-03-05", 1, "Send a cake (internal)"),
 		("Channel anniversary", "2026-09-01", 0, None),
 	]
-	assert frappe.db.exists("Version", {"ref_doctype": "KOL", "docname": kol.name, "owner": f.PORTAL_USER})
+	# the operator sees the change, stamped with the portal's neutral user (never the KOL's login)
+	assert frappe.db.exists("Version", {"ref_doctype": "KOL", "docname": kol.name, "owner": actions.ACTOR})
+	assert kol.modified_by == actions.ACTOR
 	comments = frappe.get_all(
 		"Comment", filters={"reference_doctype": "KOL", "reference_name": kol.name}, pluck="content"
 	)
@@ -451,3 +455,168 @@ def test_http_guest_is_sent_to_login_and_refused(committed):
 	assert answer.status_code == 403
 	frappe.db.rollback()
 	assert frappe.db.get_value("KOL Proposal", committed["my_proposal"], "workflow_state") == "Sent"
+
+
+# ------------------------------------------------------------------ what the pages escape
+
+SCRIPT = '<script>window.kolInjected = 1</script><img src="x" onerror="kolInjected()">'
+
+
+def test_http_rule_descriptions_and_terms_are_escaped_on_the_portal(committed):
+	mine = committed["mine"]
+	partnership = legacy_partnership_of(mine).name  # its page lists the enabled rules to acknowledge
+	proposal = committed["my_proposal"]
+	row = frappe.get_all("KOL Deliverable", filters={"parent": proposal}, pluck="name")[0]
+	frappe.db.set_value("KOL Deliverable", row, "description", SCRIPT, update_modified=False)
+	# a rule whose stored description holds markup, as an import or a patch could store it (past
+	# Frappe's sanitizer)
+	rule = frappe.get_doc(
+		{"doctype": "KOL Rule", "rule_title": f"Markup rule {f.unique()}", "description": "plain"}
+	).insert()
+	frappe.db.set_value("KOL Rule", rule.name, "description", SCRIPT, update_modified=False)
+	frappe.db.commit()
+	try:
+		s = ApiSession(f.PORTAL_USER, f.PASSWORD)
+		pages = {}
+		for path in (f"/kol/partnerships/{partnership}", f"/kol/proposals/{proposal}"):
+			response = s.get(path)
+			pages[path] = body = response.get_data(as_text=True)
+			assert response.status_code == 200, body[:300]
+			assert "<script>window.kolInjected" not in body and '<img src="x"' not in body
+			assert "&lt;script&gt;window.kolInjected = 1&lt;/script&gt;" in body
+		assert f"<strong>{rule.name}</strong>" in pages[f"/kol/partnerships/{partnership}"]
+	finally:
+		frappe.db.rollback()
+		frappe.delete_doc("KOL Rule", rule.name, force=True, ignore_permissions=True)
+		frappe.delete_doc("KOL Partnership", partnership, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+
+# ------------------------------------------------------------------ the KOL's login is not on records
+
+
+def test_portal_writes_are_stamped_with_a_neutral_user_not_the_kols_login(portal_kol):
+	proposal = sent_proposal(portal_kol.name)
+	partnership = legacy_partnership_of(portal_kol.name)
+	frappe.db.delete("KOL Rule Acknowledgement", {"kol": portal_kol.name})  # to acknowledge again
+	frappe.set_user(f.PORTAL_USER)
+	actions.counter_proposal(proposal.name, "Three posts instead of two.")
+	actions.acknowledge_rules(partnership.name)
+	content = actions.submit_content(partnership.name, partnership.deliverables[0].name, "Draft one", "Text")
+	assert frappe.session.user == f.PORTAL_USER  # the actions put the session user back
+	frappe.set_user("Administrator")
+	stamps = {
+		"proposal": frappe.db.get_value("KOL Proposal", proposal.name, "modified_by"),
+		"round": frappe.db.get_value(
+			"KOL Negotiation Round", {"parent": proposal.name, "party": "KOL"}, "modified_by"
+		),
+		"partnership": frappe.db.get_value("KOL Partnership", partnership.name, "modified_by"),
+		"acknowledgement": frappe.db.get_value(
+			"KOL Rule Acknowledgement", {"kol": portal_kol.name}, ["owner", "recorded_by"]
+		),
+		"content": frappe.db.get_value(
+			"KOL Content", content["name"], ["owner", "modified_by", "submitted_by"]
+		),
+	}
+	assert stamps == {
+		"proposal": actions.ACTOR,
+		"round": actions.ACTOR,
+		"partnership": actions.ACTOR,
+		"acknowledgement": (actions.ACTOR, actions.ACTOR),
+		"content": (actions.ACTOR, actions.ACTOR, actions.ACTOR),
+	}
+	for doctype, name in (("KOL Proposal", proposal.name), ("KOL Partnership", partnership.name)):
+		owners = set(
+			frappe.get_all("Version", filters={"ref_doctype": doctype, "docname": name}, pluck="owner")
+		) | set(
+			frappe.get_all(
+				"Comment",
+				filters={"reference_doctype": doctype, "reference_name": name, "comment_type": "Info"},
+				pluck="comment_email",
+			)
+		)
+		assert f.PORTAL_USER not in owners and actions.ACTOR in owners
+
+
+def test_portal_stamp_keeps_the_budget_guard_of_a_kol(portal_kol):
+	"""The neutral user holds no role: an offer above the approved budget is still refused."""
+	proposal = sent_proposal(portal_kol.name)
+	proposal.append("negotiation_rounds", {"party": "Us", "offer": "More", "budget": 9000})
+	proposal.save()
+	f.set_state(proposal, "Sent")
+	frappe.set_user(f.PORTAL_USER)
+	with pytest.raises(frappe.ValidationError, match="above the approved budget"):
+		actions.accept_proposal(proposal.name)
+	assert frappe.session.user == f.PORTAL_USER
+
+
+@pytest.fixture
+def portal_activity(committed):
+	"""The KOL counters, acknowledges and submits content over HTTP (committed by the web server)."""
+	partnership = legacy_partnership_of(committed["mine"])
+	frappe.db.delete("KOL Rule Acknowledgement", {"kol": committed["mine"]})  # to acknowledge again
+	frappe.db.commit()
+	s = ApiSession(f.PORTAL_USER, f.PASSWORD)
+	calls = (
+		("counter_proposal", {"name": committed["my_proposal"], "message": "Three posts, please."}),
+		("acknowledge_rules", {"name": partnership.name}),
+		(
+			"submit_content",
+			{
+				"partnership": partnership.name,
+				"deliverable": partnership.deliverables[0].name,
+				"title": "First draft",
+				"body": "Open on the product.",
+			},
+		),
+	)
+	for method, data in calls:
+		response = s.post(f"/api/method/kol_crm.portal.actions.{method}", data=data)
+		assert response.status_code == 200, response.get_data(as_text=True)
+	frappe.db.rollback()
+	yield {
+		**committed,
+		"partnership": partnership.name,
+		"content": frappe.db.get_value("KOL Content", {"partnership": partnership.name}),
+		"acknowledgement": frappe.db.get_value("KOL Rule Acknowledgement", {"kol": committed["mine"]}),
+	}
+	frappe.db.rollback()
+	for name in frappe.get_all("KOL Content", filters={"kol": committed["mine"]}, pluck="name"):
+		frappe.delete_doc("KOL Content", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def test_http_analyst_never_sees_the_kols_portal_login_on_their_records(portal_activity):
+	records = portal_activity
+	analyst = ApiSession(f.ANALYST, f.PASSWORD)
+	reads = {
+		"KOL Proposal": records["my_proposal"],
+		"KOL Partnership": records["partnership"],
+		"KOL Content": records["content"],
+		"KOL Rule Acknowledgement": records["acknowledgement"],
+	}
+	for doctype, name in reads.items():
+		assert name, doctype
+		document = analyst.get(f"/api/resource/{doctype}/{name}")
+		body = document.get_data(as_text=True)
+		assert document.status_code == 200, (doctype, body[:300])
+		assert f.PORTAL_USER not in body, doctype
+		assert ApiSession.json(document)["data"]["modified_by"] == "Guest", doctype
+		listed = analyst.get(
+			f"/api/resource/{doctype}",
+			query_string={
+				"fields": '["name", "owner", "modified_by"]',
+				"filters": json.dumps([["name", "=", name]]),
+			},
+		)
+		assert ApiSession.json(listed)["data"] == [
+			{"name": name, "owner": frappe.db.get_value(doctype, name, "owner"), "modified_by": "Guest"}
+		], doctype
+		form = analyst.get(
+			"/api/method/frappe.desk.form.load.getdoc", query_string={"doctype": doctype, "name": name}
+		)
+		assert form.status_code == 200, (doctype, form.get_data(as_text=True)[:300])
+		assert f.PORTAL_USER not in form.get_data(as_text=True), doctype
+	# what the KOL made themselves is stamped the same way
+	assert frappe.db.get_value("KOL Content", records["content"], "owner") == "Guest"
+	assert frappe.db.get_value("KOL Rule Acknowledgement", records["acknowledgement"], "owner") == "Guest"

@@ -4,7 +4,7 @@
 	bench --site SITE execute kol_crm.demo.setup --kwargs '{"reset": True}'
 
 Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators, an
-analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
+analyst, a KOL's portal login), 36 KOLs on both intake paths in every lifecycle state, proposals in every
 approval state, partnerships made from accepted proposals (one with content in review) and
 interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
 two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
@@ -17,9 +17,10 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share. ``mail``
-(the CLI's ``setup`` only, after the commit) sends outreach through the local mail servers of
-``scripts/mail.sh`` and pulls a KOL's answer, when they run.
+candidates), ``interactions``, ``portal`` (the KOL with the demo portal login); ``reset`` removes what
+they made and ``common`` holds what they share. ``mail`` (the CLI's ``setup`` only, after the commit)
+sends outreach through the local mail servers of ``scripts/mail.sh`` and pulls a KOL's answer, when
+they run.
 """
 
 import itertools
@@ -37,6 +38,7 @@ from kol_crm.demo.kols import AFTER_PROPOSALS, add_kol, finish_lifecycle
 from kol_crm.demo.masters import ensure_categories, ensure_tiers
 from kol_crm.demo.partnerships import add_content, add_partnership
 from kol_crm.demo.platform import add_platform_data, reset_rng
+from kol_crm.demo.portal import add_portal_login
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import demo_events, remove_demo_data
 from kol_crm.demo.users import USERS, ensure_users
@@ -108,6 +110,7 @@ def make_records(state: DemoState) -> None:
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
+	add_portal_login(state)  # last: the KOL's open proposal and their rules to acknowledge again
 
 
 def counts() -> dict:
@@ -131,4 +134,5 @@ def counts() -> dict:
 		"events": len(demo_events(kols)),
 		"community_memberships": frappe.db.count("KOL Community Membership", linked),
 		"audience_overlaps": frappe.db.count("KOL Audience Overlap", linked),
+		"portal_logins": frappe.db.count("KOL", {"name": ("in", kols or [""]), "portal_user": ("is", "set")}),
 	}

@@ -1,4 +1,5 @@
-"""The demo users: a manager, two operators and an analyst, each with one role and the demo password."""
+"""The demo users: a manager, two operators, an analyst and a KOL's portal login, each with one role
+and the demo password."""
 
 import frappe
 from frappe.utils.password import check_password
@@ -7,6 +8,8 @@ MANAGER = "demo.manager@kol-crm.example"
 OPERATOR_1 = "demo.operator1@kol-crm.example"
 OPERATOR_2 = "demo.operator2@kol-crm.example"
 ANALYST = "demo.analyst@kol-crm.example"
+# a Website User (the portal role has no desk access), linked to a demo KOL by demo/portal.py
+KOL_PORTAL = "demo.kol@kol-crm.example"
 
 USERS = (
 	# email, first name, last name, role
@@ -14,6 +17,7 @@ USERS = (
 	(OPERATOR_1, "Jason", "Liu", "KOL Operator"),
 	(OPERATOR_2, "Sara", "Okafor", "KOL Operator"),
 	(ANALYST, "Tom", "Becker", "KOL Analyst"),
+	(KOL_PORTAL, "Demo", "KOL", "KOL Portal User"),
 )
 
 

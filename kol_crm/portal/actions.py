@@ -2,10 +2,17 @@
 (``views.check_record`` / ``views.own_kol``, i.e. ``permissions.portal_may_read``), then saves as
 the app: the portal role has no desk permission, so the save ignores permissions, and every other
 rule of the DocType (workflow guards, negotiation history, rules acknowledged) still applies.
-The operator sees each change on the record's timeline: Frappe's Version, and a comment."""
+The operator sees each change on the record's timeline: Frappe's Version, and a comment.
+
+The writes are stamped with a neutral user (``as_portal``), never the KOL's login: a portal login
+is the KOL's email, and a record's owner and modified_by, its Versions and comments are read by
+analysts, who never see a KOL's personal data. The KOL's own private file is the exception: the
+File keeps the KOL as owner, which is how they open it again (the form's attachments don't show
+owners; a File record read on its own does: docs/security.md, Known limits)."""
 
 import base64
 import binascii
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
@@ -18,6 +25,8 @@ from kol_crm.workflows import kol_content
 
 MAX_MESSAGE = 2000
 MAX_BODY = 20000
+# who the portal's records are stamped with: Frappe's Guest, as the signed link's acknowledgements
+ACTOR = "Guest"
 
 
 @frappe.whitelist(methods=["POST"])
@@ -31,7 +40,7 @@ def accept_proposal(name: str) -> dict:
 		refuse_answer(doc)
 	doc.workflow_state = "Accepted"
 	save_as_kol(doc, "Mark Accepted")
-	doc.add_comment("Info", _("The KOL accepted this proposal on the portal."))
+	comment(doc, _("The KOL accepted this proposal on the portal."))
 	return {"workflow_state": doc.workflow_state}
 
 
@@ -70,7 +79,7 @@ def counter_proposal(name: str, message: str, amount: float | None = None) -> di
 		doc.workflow_state = "Countered"
 		action = "Record Counter-offer"
 	save_as_kol(doc, action)
-	doc.add_comment("Info", _("The KOL countered on the portal: {0}").format(escape_html(message)))
+	comment(doc, _("The KOL countered on the portal: {0}").format(escape_html(message)))
 	return {"workflow_state": doc.workflow_state, "rounds": len(doc.negotiation_rounds)}
 
 
@@ -89,8 +98,9 @@ def acknowledge_rules(name: str) -> dict:
 	doc.rules_acknowledged = 1
 	doc.rules_acknowledged_on = nowdate()
 	save_as_kol(doc)
-	doc.add_comment("Info", _("The KOL acknowledged the rules on the portal."))
-	rules.record_by_kol(doc.kol, rules.PORTAL)  # the KOL's own acknowledgement of the current rules
+	comment(doc, _("The KOL acknowledged the rules on the portal."))
+	with as_portal():
+		rules.record_by_kol(doc.kol, rules.PORTAL)  # the KOL's own acknowledgement of the current rules
 	return {"rules_acknowledged_on": str(doc.rules_acknowledged_on)}
 
 
@@ -98,7 +108,8 @@ def acknowledge_rules(name: str) -> dict:
 def acknowledge_code_of_conduct() -> dict:
 	"""The KOL acknowledges the current rules (the Code of Conduct) for their own KOL."""
 	kol = views.own_kol()
-	result = rules.record_by_kol(kol, rules.PORTAL)
+	with as_portal():
+		result = rules.record_by_kol(kol, rules.PORTAL)
 	return {"acknowledged": True, "new": result["new"]}
 
 
@@ -129,7 +140,7 @@ def update_profile(
 		return {"changed": []}
 	doc.flags.skip_pacing_warning = True
 	save_as_kol(doc)
-	doc.add_comment("Info", _("The KOL updated on the portal: {0}.").format(", ".join(changed)))
+	comment(doc, _("The KOL updated on the portal: {0}.").format(", ".join(changed)))
 	return {"changed": changed}
 
 
@@ -309,7 +320,26 @@ def save_as_kol(doc, action: str | None = None) -> None:
 	# (views.check_record / views.own_kol) and the KOL changes only what the method sets
 	doc.flags.ignore_permissions = True
 	doc.flags.portal_action = action
-	doc.save(ignore_version=False)  # always a Version for the operator (tests skip them otherwise)
+	with as_portal():
+		doc.save(ignore_version=False)  # always a Version for the operator (tests skip them otherwise)
+
+
+def comment(doc, text: str) -> None:
+	with as_portal():
+		doc.add_comment("Info", text)
+
+
+@contextmanager
+def as_portal():
+	"""Stamp what is written inside (owner, modified_by, Version, Comment, recorded_by, submitted_by)
+	with ``ACTOR`` instead of the KOL's login. The KOL was checked before; ``ACTOR`` holds no role,
+	so every guard that restricts a KOL (the budget, the workflow) restricts it the same way."""
+	user = frappe.session.user
+	frappe.session.user, frappe.local.user_perms = ACTOR, None
+	try:
+		yield
+	finally:
+		frappe.session.user, frappe.local.user_perms = user, None
 
 
 def refuse_answer(doc) -> None:

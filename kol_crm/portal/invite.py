@@ -1,11 +1,21 @@
-"""Inviting a KOL to the portal: a Website User with the portal role, linked as ``portal_user``."""
+"""Inviting a KOL to the portal: a Website User with the portal role, linked as ``portal_user``.
+
+Two ways in: the KOL form's "Invite to Portal" (``invite_to_portal``), and a self-nominated
+applicant accepted by the team (``invite_accepted_applicant``, when their KOL is shortlisted).
+Both go through ``invite``: one set of refusals, one welcome email."""
 
 import frappe
 from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.model.document import Document
 from frappe.utils import EMAIL_MATCH_PATTERN
 
 from kol_crm import permissions
+from kol_crm.workflows.base import changed_state
+
+# the team accepts an applicant by moving their KOL on from the first intake state: Shortlist
+# (External Intake, where applications land) or Evaluate (a match on an Internal Cultivation KOL)
+ACCEPTED_STATES = ("Shortlisted", "Evaluating")
 
 
 @frappe.whitelist(methods=["POST"])
@@ -20,10 +30,10 @@ def invite_to_portal(name: str) -> dict:
 	return invite(name)
 
 
-def invite(kol_name: str) -> dict:
+def invite(kol: str | Document) -> dict:
 	"""Create the KOL's Website User and send Frappe's welcome (set-password) email. Idempotent:
 	a KOL that already has a portal login keeps it and gets no second email."""
-	kol = frappe.get_doc("KOL", kol_name)
+	kol = kol if isinstance(kol, Document) else frappe.get_doc("KOL", kol)
 	if kol.portal_user and frappe.db.exists("User", kol.portal_user):
 		return {
 			"user": kol.portal_user,
@@ -55,6 +65,40 @@ def invite(kol_name: str) -> dict:
 		"created": True,
 		"message": _("The KOL was invited to the portal; they set their password from the welcome email."),
 	}
+
+
+def invite_accepted_applicant(kol: Document) -> dict | None:
+	"""KOL.on_update: a self-nominated applicant (a KOL Application links the KOL) whose KOL the team
+	accepts gets their portal login and the welcome email, as "Invite to Portal" would give them.
+
+	Never when the application merely arrives: anyone can type any address into the public form,
+	so a login (and an email to that address) waits for the team's decision. An address that
+	already belongs to a user account is never linked: a desk user would get the portal's link to
+	a KOL, and a portal login with no KOL may be one whose access a manager ended. The shortlist goes
+	on; the KOL's timeline says why no login was made (the operator can invite once it is fixed)."""
+	_from_state, to_state = changed_state(kol)
+	if to_state not in ACCEPTED_STATES or kol.portal_user:
+		return None
+	if not frappe.db.exists("KOL Application", {"kol": kol.name}):
+		return None
+	frappe.db.savepoint("kol_portal_invite")
+	try:
+		result = invite(kol)
+	except frappe.ValidationError as refusal:
+		frappe.db.rollback(save_point="kol_portal_invite")  # nothing half-made is kept
+		frappe.clear_last_message()  # the refusal is for the timeline and a notice, not an error
+		note = _("Self-nominated applicant accepted, but no portal login was made: {0}").format(str(refusal))
+		kol.add_comment("Info", note)
+		frappe.msgprint(note, title=_("No portal login"), indicator="orange")
+		return None
+	frappe.msgprint(
+		_(
+			"The applicant was accepted and invited to the KOL portal; they set their password from the welcome email."
+		),
+		indicator="green",
+		alert=True,
+	)
+	return result
 
 
 def check_email(kol) -> str:

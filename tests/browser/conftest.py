@@ -17,6 +17,8 @@ from pathlib import Path
 import frappe
 import pytest
 
+from kol_crm.permissions import LINKED_DOCTYPES
+
 CHROMIUM = os.environ.get("KOL_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("KOL_ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
@@ -125,12 +127,27 @@ def shot():
 
 @pytest.fixture
 def committed_records():
-	"""Names of records the browser made (committed by the web server), deleted afterwards."""
+	"""Names of records the browser made (committed by the web server), deleted afterwards with
+	what the app made for them on its own: the records that name a deleted KOL (an interaction
+	logged for an email to the KOL, an acknowledgement, a reminder...) and the emails queued about
+	a deleted record. A KOL's records outlived it before (two interactions of "Test KOL"s a run)."""
 	made = []
 	yield made
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	for doctype, name in reversed(made):
+		if doctype == "KOL":
+			delete_records_of_kol(name)
 		if frappe.db.exists(doctype, name):
 			frappe.delete_doc(doctype, name, force=True)
+		for queued in frappe.get_all(
+			"Email Queue", filters={"reference_doctype": doctype, "reference_name": name}, pluck="name"
+		):
+			frappe.delete_doc("Email Queue", queued, force=True)
 	frappe.db.commit()
+
+
+def delete_records_of_kol(kol: str) -> None:
+	for doctype in LINKED_DOCTYPES:
+		for name in frappe.get_all(doctype, filters={"kol": kol}, pluck="name"):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)

@@ -168,6 +168,7 @@ class KOL(Document):
 		sequences.on_kol_update(self)
 		referral_codes.on_privilege_change(self)
 		groups.on_kol_update(self)
+		portal.invite_accepted_applicant(self)
 
 	def on_trash(self):
 		tiers.delete_kol_logs(self)
