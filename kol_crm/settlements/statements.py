@@ -153,7 +153,7 @@ def keep_system_fields(doc) -> None:
 		for field in PAYMENT_FIELDS:
 			doc.set(field, before.get(field) if before else None)
 	if before and stored_state not in (None, "", workflow.DRAFT):
-		doc.set("lines", [row.as_dict(no_default_fields=True) for row in before.lines])
+		doc.set("lines", [row.as_dict() for row in before.lines])
 		for field in COMPUTED_FIELDS:
 			doc.set(field, before.get(field))
 
