@@ -164,3 +164,25 @@ def test_demo_has_observations_and_a_camp_with_the_kols_found_there():
 	)
 	assert any("Found at event AI Builders Camp" in c for c in comments)
 	assert demo.counts()["observations"] == 3 and demo.counts()["events"] == 1
+
+
+def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forward():
+	from frappe.utils import flt
+
+	from kol_crm.demo.settlements import PAYMENT_REFERENCE
+	from kol_crm.settlements import statements
+
+	result = demo.build()
+	linked = {"kol": ("in", demo.demo_kols())}
+	assert result["statements"] == 2
+	paid = frappe.get_doc("KOL Settlement Statement", {**linked, "workflow_state": "Paid"})
+	start, end = statements.last_ended_period()
+	assert (paid.period_start, paid.period_end) == (start, end)
+	assert paid.payment_reference == PAYMENT_REFERENCE
+	assert paid.submitted_by != paid.approved_by == "demo.manager@kol-crm.example"
+	assert {line.line_type for line in paid.lines} >= {"Revenue Share"}
+	assert paid.revenue_share_total > 0
+	assert 0 < paid.balance == flt(paid.total_due - paid.paid_amount, 2)
+	draft = frappe.get_doc("KOL Settlement Statement", {"kol": paid.kol, "workflow_state": "Draft"})
+	assert draft.period_start > paid.period_end
+	assert draft.brought_forward == paid.balance
