@@ -331,8 +331,13 @@ def test_row_rules_in_process():
 	assert frappe.has_permission(DOCTYPE, "write", my_draft.name)
 	assert not frappe.has_permission(DOCTYPE, "read", others.name)
 	assert frappe.get_list(DOCTYPE, filters={"kol": ("in", [mine, other])}, pluck="name") == [my_draft.name]
-	assert frappe.get_list("KOL Settlement Line", filters={"parent": others.name}, parent_doctype=DOCTYPE) == []
-	assert len(frappe.get_list("KOL Settlement Line", filters={"parent": my_draft.name}, parent_doctype=DOCTYPE)) == 1
+	assert (
+		frappe.get_list("KOL Settlement Line", filters={"parent": others.name}, parent_doctype=DOCTYPE) == []
+	)
+	assert (
+		len(frappe.get_list("KOL Settlement Line", filters={"parent": my_draft.name}, parent_doctype=DOCTYPE))
+		== 1
+	)
 	frappe.set_user(f.ANALYST)
 	assert frappe.has_permission(DOCTYPE, "read", others.name)
 	assert not frappe.has_permission(DOCTYPE, "write", others.name)
@@ -366,7 +371,13 @@ def committed():
 	draft = make(mine, "2026-02-01")
 	others = approve(make(other, "2026-01-01"), submitter=f.OPERATOR_B)
 	frappe.db.commit()
-	yield {"mine": mine, "other": other, "approved": approved.name, "draft": draft.name, "others": others.name}
+	yield {
+		"mine": mine,
+		"other": other,
+		"approved": approved.name,
+		"draft": draft.name,
+		"others": others.name,
+	}
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	for kol in (mine, other):
@@ -454,8 +465,15 @@ def test_http_the_kol_downloads_their_own_approved_statement_and_nothing_else(co
 		assert response.status_code == 403, refused
 		assert not response.content.startswith(b"%PDF")
 	another_operator = served_session(served, f.OPERATOR_B)
-	assert another_operator.get(served + portal_statements.pdf_url(c["approved"]), timeout=60).status_code == 403
-	assert served_session(served, None).get(served + portal_statements.pdf_url(c["approved"]), timeout=60).status_code == 403
+	assert (
+		another_operator.get(served + portal_statements.pdf_url(c["approved"]), timeout=60).status_code == 403
+	)
+	assert (
+		served_session(served, None)
+		.get(served + portal_statements.pdf_url(c["approved"]), timeout=60)
+		.status_code
+		== 403
+	)
 	# the print view (the same template and permission check) in the KOL's two languages
 	s = ApiSession(f.PORTAL_USER, f.PASSWORD)
 	view = f"/printview?doctype={DOCTYPE}&name={c['approved']}&format={DOCTYPE}"

@@ -52,7 +52,9 @@ def make_purchase_invoice(statement: str) -> str:
 			"items": [
 				{
 					"item_name": _(line.line_type),
-					"description": " ".join(filter(None, [_(line.line_type), line.partnership, line.description])),
+					"description": " ".join(
+						filter(None, [_(line.line_type), line.partnership, line.description])
+					),
 					"qty": 1,
 					"rate": line.amount,
 				}

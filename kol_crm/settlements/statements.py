@@ -161,7 +161,9 @@ def keep_system_fields(doc) -> None:
 def set_lines(doc) -> None:
 	"""The lines of a draft and its totals, from what is stored now."""
 	doc.set("lines", [])
-	for line in due_lines(doc.kol, doc.currency, doc.period_end, exclude=doc.name if not doc.is_new() else None):
+	for line in due_lines(
+		doc.kol, doc.currency, doc.period_end, exclude=doc.name if not doc.is_new() else None
+	):
 		doc.append("lines", line)
 	set_totals(doc)
 

@@ -75,9 +75,9 @@ def refusal_reasons(doc, from_state: str | None, to_state: str) -> list[str]:
 		total = flt(doc.get("total_due"), 2)
 		if paid < 0 or (paid and paid > total):
 			reasons.append(
-				_("Paid Amount must be between 0 and the total due ({0}); leave it empty when paid in full.").format(
-					total
-				)
+				_(
+					"Paid Amount must be between 0 and the total due ({0}); leave it empty when paid in full."
+				).format(total)
 			)
 	return reasons
 
