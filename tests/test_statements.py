@@ -286,6 +286,19 @@ def test_marking_paid_needs_a_reference_a_date_and_at_most_the_total():
 	assert frappe.db.get_value(DOCTYPE, doc.name, "payment_reference") == "WIRE-42"
 
 
+def test_an_approved_or_paid_statement_is_not_deleted():
+	kol = f.make_kol().name
+	partnership(kol)
+	doc = approve(make(kol, "2026-01-01"))
+	with pytest.raises(frappe.ValidationError, match=r"cancel it \(or reject it\) instead of deleting it"):
+		frappe.delete_doc(DOCTYPE, doc.name)
+	frappe.set_user(f.MANAGER)
+	apply_workflow(frappe.get_doc(DOCTYPE, doc.name), "Cancel")
+	frappe.set_user("Administrator")
+	frappe.delete_doc(DOCTYPE, doc.name)
+	assert not frappe.db.exists(DOCTYPE, doc.name)
+
+
 def test_make_statements_for_period_is_a_managers_action():
 	kol = f.make_kol().name
 	partnership(kol)

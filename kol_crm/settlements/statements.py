@@ -193,6 +193,22 @@ def apply_transition(doc) -> None:
 		doc.balance = flt(flt(doc.total_due) - doc.paid_amount, 2)
 
 
+def check_delete(doc) -> None:
+	"""Only a statement that holds nothing (Draft, Rejected, Cancelled) may be deleted: an approved
+	or paid one is the record of what the KOL was owed and paid, and what later ones subtract.
+	The app's own clean-ups (demo reset, tests) delete with ``ignore_permissions``."""
+	if doc.flags.ignore_permissions:
+		return
+	state = frappe.db.get_value(DOCTYPE, doc.name, "workflow_state")
+	if state in (workflow.PENDING, workflow.APPROVED, workflow.PAID):
+		frappe.throw(
+			_("Statement {0} is {1}: cancel it (or reject it) instead of deleting it.").format(
+				doc.name, _(state)
+			),
+			title=_("Not permitted"),
+		)
+
+
 # ------------------------------------------------------------------ what is due
 
 

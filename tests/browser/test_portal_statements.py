@@ -28,9 +28,7 @@ def test_kol_downloads_their_statement_in_english_and_chinese(base_url, new_page
 	name, _created = statements.make_statement(kol.name, "2026-01-01")
 	statement = frappe.get_doc("KOL Settlement Statement", name)
 	f.set_state(statement, "Approved")  # test set-up: approval is tested in tests/test_statements.py
-	committed_records.extend(
-		[("KOL", kol.name), ("KOL Partnership", partnership.name), ("KOL Settlement Statement", name)]
-	)
+	committed_records.extend([("KOL", kol.name), ("KOL Partnership", partnership.name)])
 	frappe.db.set_value("User", f.PORTAL_USER, "language", "en")
 	frappe.db.commit()
 
@@ -63,5 +61,8 @@ def test_kol_downloads_their_statement_in_english_and_chinese(base_url, new_page
 		with open(download.value.path(), "rb") as pdf:
 			assert pdf.read(4) == b"%PDF"
 	finally:
+		frappe.db.rollback()
 		frappe.db.set_value("User", f.PORTAL_USER, "language", "en")
+		# an approved statement is deleted only by the app's own clean-up
+		frappe.delete_doc("KOL Settlement Statement", name, force=True, ignore_permissions=True)
 		frappe.db.commit()

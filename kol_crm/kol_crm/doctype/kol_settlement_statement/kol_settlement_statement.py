@@ -50,3 +50,6 @@ class KOLSettlementStatement(Document):
 			statements.set_lines(self)
 		workflow.validate_transition(self)
 		statements.apply_transition(self)
+
+	def on_trash(self):
+		statements.check_delete(self)
