@@ -291,11 +291,11 @@ def test_an_approved_or_paid_statement_is_not_deleted():
 	partnership(kol)
 	doc = approve(make(kol, "2026-01-01"))
 	with pytest.raises(frappe.ValidationError, match=r"cancel it \(or reject it\) instead of deleting it"):
-		frappe.delete_doc(DOCTYPE, doc.name)
+		frappe.delete_doc(DOCTYPE, doc.name, force=True)
 	frappe.set_user(f.MANAGER)
 	apply_workflow(frappe.get_doc(DOCTYPE, doc.name), "Cancel")
 	frappe.set_user("Administrator")
-	frappe.delete_doc(DOCTYPE, doc.name)
+	frappe.delete_doc(DOCTYPE, doc.name, force=True)
 	assert not frappe.db.exists(DOCTYPE, doc.name)
 
 
