@@ -143,13 +143,13 @@ def check_sequence(doc) -> None:
 
 
 def keep_system_fields(doc) -> None:
-	"""What the transitions set, and the payment once the statement is paid, stay as stored; the
-	payment changes only as it is marked paid. A statement that is no draft keeps its lines."""
+	"""What the transitions set stays as stored; the payment is a manager's, on an approved statement
+	(the save before Mark Paid). A statement that is no draft keeps its lines and totals."""
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	stored_state = before.workflow_state if before else None
 	for field in SYSTEM_FIELDS:
 		doc.set(field, before.get(field) if before else None)
-	if stored_state != workflow.APPROVED:
+	if stored_state != workflow.APPROVED or not permissions.is_manager():
 		for field in PAYMENT_FIELDS:
 			doc.set(field, before.get(field) if before else None)
 	if before and stored_state not in (None, "", workflow.DRAFT):
