@@ -60,6 +60,8 @@ website_route_rules = [
 
 scheduler_events = {
 	"daily": ["kol_crm.tasks.daily"],
+	# drafts the settlement statements of the period that just ended (kol_crm/settlements)
+	"monthly": ["kol_crm.tasks.draft_settlement_statements"],
 	"hourly": [
 		"kol_crm.tasks.send_sequence_steps",
 		"kol_crm.tasks.process_received_applications",
@@ -88,6 +90,7 @@ _CHILDREN = (
 	"KOL Candidate Import Row",
 	"KOL Content Version",
 	"KOL Event Participant",
+	"KOL Settlement Line",
 )
 
 permission_query_conditions = {
@@ -106,6 +109,12 @@ has_permission = {
 	"KOL Outreach Sequence": "kol_crm.permissions.has_sequence_permission",
 	"KOL Event": "kol_crm.permissions.has_shared_record_permission",
 	"KOL Community Group": "kol_crm.permissions.has_shared_record_permission",
+}
+
+# a KOL's portal login has no DocPerm: Frappe's print and PDF endpoints ask this for its own
+# approved or paid settlement statements (the KOL downloads them on /kol/statements)
+has_website_permission = {
+	"KOL Settlement Statement": "kol_crm.permissions.has_statement_website_permission",
 }
 
 # kol_crm/overrides/: Frappe 15 endpoints that skip a row rule or a field rule, or take SQL

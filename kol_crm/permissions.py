@@ -63,6 +63,7 @@ LINKED_DOCTYPES = (
 	"KOL Observation",
 	"KOL Community Membership",
 	"KOL Audience Overlap",
+	"KOL Settlement Statement",
 )
 # linked DocTypes that name a second KOL: a restricted user needs that KOL too (an overlap
 # between an operator's KOL and another operator's is seen by managers and analysts only)
@@ -118,7 +119,14 @@ def is_integration_user(user: str | None = None) -> bool:
 # a proposal the KOL sees: one that was sent to them (never a draft, nor one awaiting approval)
 PORTAL_PROPOSAL_STATES = ("Sent", "Countered", "Accepted", "Rejected")
 # the records of their own KOL a portal user reads, with the condition on each (beyond ``kol``)
-PORTAL_DOCTYPES = {"KOL Proposal": PORTAL_PROPOSAL_STATES, "KOL Partnership": None, "KOL Content": None}
+# a settlement statement the KOL sees (and downloads as PDF): once a manager approved it
+PORTAL_STATEMENT_STATES = ("Approved", "Paid")
+PORTAL_DOCTYPES = {
+	"KOL Proposal": PORTAL_PROPOSAL_STATES,
+	"KOL Partnership": None,
+	"KOL Content": None,
+	"KOL Settlement Statement": PORTAL_STATEMENT_STATES,
+}
 
 
 def portal_kol(user: str | None = None) -> str | None:
@@ -165,6 +173,18 @@ def portal_query_conditions(user: str, doctype: str) -> str:
 			f" and `tab{doctype}`.workflow_state in ({', '.join(frappe.db.escape(s) for s in states)})"
 		)
 	return condition
+
+
+def has_statement_website_permission(
+	doc, ptype: str | None = None, user: str | None = None, verbose: bool = False
+) -> bool:
+	"""``has_website_permission`` of KOL Settlement Statement, which Frappe's print and PDF
+	endpoints (``frappe.utils.print_format.download_pdf``) ask when the DocType's own permission
+	says no: only a KOL's portal login, only to read its own approved or paid statement (stored)."""
+	user = user or frappe.session.user
+	if (ptype or "read") not in READ_PTYPES or not is_portal_user(user) or not doc:
+		return False
+	return portal_may_read(doc.doctype, doc.name, user)
 
 
 def may_invite_to_portal(kol: str, user: str | None = None) -> bool:
@@ -571,6 +591,12 @@ def may_change_partnership(partnership: str, user: str | None = None) -> bool:
 		and frappe.db.exists("KOL Partnership", partnership)
 		and frappe.has_permission("KOL Partnership", "write", partnership, user=user)
 	)
+
+
+def may_manage_statements(user: str | None = None) -> bool:
+	"""Making the statements of a period for every KOL, or a Purchase Invoice from a statement:
+	a KOL Manager's (approving and marking paid are the workflow's, also a manager's)."""
+	return is_manager(user or frappe.session.user)
 
 
 def may_merge_kols(source: str, target: str, user: str | None = None) -> bool:

@@ -1,9 +1,10 @@
-"""Scheduler entry points (thin): the logic lives in the intelligence, outreach and intake packages."""
+"""Scheduler entry points (thin): the logic lives in the intelligence, outreach, intake and settlements packages."""
 
 from kol_crm.intake import applications
 from kol_crm.intelligence import deliverables, recompute, reminders, reviews, tiers
 from kol_crm.kol_crm.report import utils as reporting
 from kol_crm.outreach import outage, sequences
+from kol_crm.settlements import statements
 
 
 def daily() -> None:
@@ -33,3 +34,7 @@ def process_received_applications() -> None:
 
 def requeue_unsent_email() -> None:
 	outage.requeue_unsent()
+
+
+def draft_settlement_statements() -> None:
+	statements.monthly()

@@ -83,6 +83,8 @@ ensure_system_tools() {
 	command -v git >/dev/null || missing+=(git)
 	command -v node >/dev/null || missing+=(nodejs npm)
 	command -v pkg-config >/dev/null || missing+=(pkg-config)
+	# PDFs of print formats (the KOL's settlement statements): Frappe renders them with it
+	command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
 	if [ ${#missing[@]} -gt 0 ]; then
 		[ "$(id -u)" = "0" ] || die "please install: ${missing[*]}"
 		log "installing ${missing[*]}"

@@ -112,6 +112,7 @@ def build() -> World:
 	from kol_crm.outreach import sequences
 	from kol_crm.platform import events as platform_events
 	from kol_crm.platform import referral_codes
+	from kol_crm.settlements import statements
 
 	frappe.set_user("Administrator")
 	tok = "mkB" + frappe.generate_hash(length=10)
@@ -255,6 +256,15 @@ def build() -> World:
 		]
 	)
 	assert answer["accepted"] == 2, answer
+	# B's KOL's settlement statement of this month (its cash benefit and the paid conversion),
+	# paid: the state a KOL's portal login reads, with the payment's reference and a line's text
+	statement, _created = statements.make_statement(kol.name, nowdate())
+	frappe.db.set_value(
+		"KOL Settlement Statement",
+		statement,
+		{"workflow_state": "Paid", "payment_reference": m("payref"), "payment_date": nowdate()},
+	)
+	frappe.db.set_value("KOL Settlement Line", {"parent": statement}, "description", m("stmtline"))
 	# as if B's KOL had submitted it on the portal: its login is the KOL's email (personal)
 	frappe.db.set_value(
 		"KOL Content", content.name, {"submitted_by": kol.email, "reviewer_comment": m("reviewcomment")}
@@ -666,6 +676,7 @@ def destroy(world: World) -> None:
 	order = [
 		"KOL Community Membership",
 		"KOL Audience Overlap",
+		"KOL Settlement Statement",
 		"KOL Observation",
 		"KOL Platform Event",
 		"KOL Referral Code",

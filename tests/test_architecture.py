@@ -22,6 +22,7 @@ FRAPPE_FOLDERS = {
 	"dashboard_chart",
 	"dashboard_chart_source",
 	"web_form",
+	"print_format",
 }
 
 

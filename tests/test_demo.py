@@ -252,3 +252,25 @@ def test_demo_kol_logs_in_to_the_portal_with_something_to_do():
 		assert in_review == [("Submitted", 2)]
 	finally:
 		frappe.set_user("Administrator")
+
+
+def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forward():
+	from frappe.utils import flt
+
+	from kol_crm.demo.settlements import PAYMENT_REFERENCE
+	from kol_crm.settlements import statements
+
+	result = demo.build()
+	linked = {"kol": ("in", demo.demo_kols())}
+	assert result["statements"] == 2
+	paid = frappe.get_doc("KOL Settlement Statement", {**linked, "workflow_state": "Paid"})
+	start, end = statements.last_ended_period()
+	assert (paid.period_start, paid.period_end) == (start, end)
+	assert paid.payment_reference == PAYMENT_REFERENCE
+	assert paid.submitted_by != paid.approved_by == "demo.manager@kol-crm.example"
+	assert {line.line_type for line in paid.lines} >= {"Revenue Share"}
+	assert paid.revenue_share_total > 0
+	assert 0 < paid.balance == flt(paid.total_due - paid.paid_amount, 2)
+	draft = frappe.get_doc("KOL Settlement Statement", {"kol": paid.kol, "workflow_state": "Draft"})
+	assert draft.period_start > paid.period_end
+	assert draft.brought_forward == paid.balance

@@ -66,7 +66,7 @@ def defined_states(definition) -> list[tuple]:
 
 
 def test_hole11_migrate_keeps_administrator_choices(clean_cache):
-	lifecycle, proposal, _content = all_definitions()
+	lifecycle, proposal, *_others = all_definitions()
 	# an administrator configures the shipped records
 	rule = frappe.get_doc("Assignment Rule", RULE)
 	rule.update(

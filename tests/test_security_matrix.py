@@ -46,6 +46,7 @@ from urllib.parse import unquote
 
 import frappe
 import pytest
+from frappe.utils import nowdate
 
 from tests import factories as f
 from tests import security_fixture as sf
@@ -448,6 +449,11 @@ ARGUMENTS = {
 }
 # parameters whose name does not say what they take, method by method
 OVERRIDES = {
+	# settlement statements: B's statement, and the period it covers
+	"kol_crm.settlements.erpnext.make_purchase_invoice": {
+		"statement": lambda c: c.world.first("KOL Settlement Statement")
+	},
+	"kol_crm.settlements.statements.make_statements_for_period": {"period_start": lambda c: nowdate()},
 	"frappe.model.rename_doc.update_document_title": {
 		"name": lambda c: f"{c.b}{sf.RENAMED}",
 		"title": lambda c: PROBE,
@@ -850,6 +856,8 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"KOL Candidate Import Row",
 		"KOL Platform Event",
 		"KOL Referral Code",
+		"KOL Settlement Statement",
+		"KOL Settlement Line",
 	} <= set(OWNED)
 	assert len(methods) >= 150, sorted(methods)
 	for expected in (

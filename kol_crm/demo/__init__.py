@@ -17,10 +17,10 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``interactions``, ``portal`` (the KOL with the demo portal login); ``reset`` removes what
-they made and ``common`` holds what they share. ``mail`` (the CLI's ``setup`` only, after the commit)
-sends outreach through the local mail servers of ``scripts/mail.sh`` and pulls a KOL's answer, when
-they run.
+candidates), ``settlements`` (a KOL's statements, one paid in part), ``interactions``, ``portal``
+(the KOL with the demo portal login); ``reset`` removes what they made and ``common`` holds what
+they share. ``mail`` (the CLI's ``setup`` only, after the commit) sends outreach through the local
+mail servers of ``scripts/mail.sh`` and pulls a KOL's answer, when they run.
 """
 
 import itertools
@@ -41,6 +41,7 @@ from kol_crm.demo.platform import add_platform_data, reset_rng
 from kol_crm.demo.portal import add_portal_login
 from kol_crm.demo.proposals import OFFERS, add_proposal
 from kol_crm.demo.reset import demo_events, remove_demo_data
+from kol_crm.demo.settlements import add_statements
 from kol_crm.demo.users import USERS, ensure_users
 
 __all__ = ["KOL_EMAIL_DOMAIN", "PASSWORD", "USERS", "build", "counts", "demo_kols", "setup"]
@@ -104,6 +105,7 @@ def make_records(state: DemoState) -> None:
 			add_partnership(state, offer, proposal)
 	add_platform_data(state)
 	add_content(state)
+	add_statements([entry.doc.name for entry in state.kols.values()])
 	conduct.add_violations(state)
 	add_discovery(state)
 	add_community(state)
@@ -131,6 +133,7 @@ def counts() -> dict:
 		"rule_acknowledgements": frappe.db.count("KOL Rule Acknowledgement", linked),
 		"violations": frappe.db.count("KOL Violation", linked),
 		"observations": frappe.db.count("KOL Observation", linked),
+		"statements": frappe.db.count("KOL Settlement Statement", linked),
 		"events": len(demo_events(kols)),
 		"community_memberships": frappe.db.count("KOL Community Membership", linked),
 		"audience_overlaps": frappe.db.count("KOL Audience Overlap", linked),

@@ -15,7 +15,8 @@ and the partnership's results are recomputed even though it is closed.
 
 Results (``result_new_users``, ``result_activated_users``, ``result_paid_conversions``,
 ``result_revenue``) are counts and sums of the attributed conversions, never typed;
-``revenue_share_due`` is ``result_revenue`` x the revenue share % of the partnership's benefits / 100.
+``revenue_share_due`` is ``result_revenue`` x the revenue share % of the partnership's benefits / 100
+(``revenue_share``; settlement statements settle it period by period with the same function).
 """
 
 import frappe
@@ -159,7 +160,35 @@ def apply_results(doc) -> None:
 
 
 def set_revenue_share_due(doc) -> None:
-	doc.revenue_share_due = flt(flt(doc.result_revenue) * revenue_share_percent(doc) / 100, 2)
+	doc.revenue_share_due = revenue_share(doc.result_revenue, doc)
+
+
+def revenue_share(revenue: float, doc) -> float:
+	"""The revenue share due on ``revenue`` under the benefits of ``doc`` (a partnership, or any
+	object with its ``benefits`` rows): revenue x their revenue share % / 100, to the cent."""
+	return flt(flt(revenue) * revenue_share_percent(doc) / 100, 2)
+
+
+def paid_conversions_until(partnerships: list[str], until) -> dict[str, tuple[int, float]]:
+	"""Per partnership: (count, revenue) of its attributed paid conversions that happened up to the
+	moment ``until`` (a datetime), the same conversions ``results`` counts."""
+	if not partnerships:
+		return {}
+	e = frappe.qb.DocType("KOL Platform Event")
+	rows = (
+		frappe.qb.from_(e)
+		.select(e.partnership, Count("*"), Sum(e.amount))
+		.where(
+			e.partnership.isin(partnerships)
+			& (e.event_type == "Conversion")
+			& (e.conversion_type == "Paid")
+			& (e.attribution == ATTRIBUTED)
+			& (e.occurred_on <= until)
+		)
+		.groupby(e.partnership)
+		.run()
+	)
+	return {partnership: (int(number), flt(amount, 2)) for partnership, number, amount in rows}
 
 
 def recompute_results(partnership: str) -> None:

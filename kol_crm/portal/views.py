@@ -87,6 +87,7 @@ def page_context(context, title: str) -> str:
 		("/kol/proposals", _("Proposals")),
 		("/kol/partnerships", _("Partnerships")),
 		("/kol/profile", _("Preferences and occasions")),
+		("/kol/statements", _("Statements")),
 	]
 	return kol
 

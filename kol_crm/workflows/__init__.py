@@ -13,10 +13,11 @@ from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
 from kol_crm.workflows.kol_content import DEFINITION as CONTENT
 from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
 from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
+from kol_crm.workflows.kol_settlement import DEFINITION as SETTLEMENT
 
 
 def all_definitions() -> list[WorkflowDefinition]:
-	return [LIFECYCLE, PROPOSAL, CONTENT]
+	return [LIFECYCLE, PROPOSAL, CONTENT, SETTLEMENT]
 
 
 def build_workflow_records() -> dict[str, list[dict]]:

@@ -1,6 +1,7 @@
-"""The KOL form's Connections: its records, including tier history, reminders and violations, and
-what our platform sent about it (events, referral codes) and what the team observed of it, its community groups and measured audience overlaps; and
-its graph, cost against attributed revenue per partnership (kol_crm.deals.roi)."""
+"""The KOL form's Connections: its records, including settlement statements, tier history,
+reminders and violations, what our platform sent about it (events, referral codes), what the team
+observed of it, its community groups and measured audience overlaps; and its graph, cost against
+attributed revenue per partnership (kol_crm.deals.roi)."""
 
 from frappe import _
 
@@ -11,7 +12,10 @@ def get_data():
 		"graph": True,
 		"graph_method": "kol_crm.deals.roi.kol_roi_chart",
 		"transactions": [
-			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
+			{
+				"label": _("Cooperation"),
+				"items": ["KOL Proposal", "KOL Partnership", "KOL Settlement Statement"],
+			},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
 			{
 				"label": _("Tier and Conduct"),

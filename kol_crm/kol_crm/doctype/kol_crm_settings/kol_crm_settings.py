@@ -63,6 +63,7 @@ class KOLCRMSettings(Document):
 		recompute_status: DF.Literal["", "Running", "Finished"]
 		recompute_total: DF.Int
 		scores_recomputed_on: DF.Datetime | None
+		statement_period: DF.Literal["Monthly", "Quarterly"]
 		suspension_days: DF.Int
 		target_max_per_1000: DF.Float
 		target_min_per_1000: DF.Float
