@@ -11,7 +11,7 @@ Roles:
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
-  content under review, platform events, referral codes,
+  content under review, platform events, referral codes, case studies,
   and the child rows of all of these. Candidate imports: only their own.
 
 Rules:
@@ -59,6 +59,7 @@ LINKED_DOCTYPES = (
 	"KOL Content",
 	"KOL Rule Acknowledgement",
 	"KOL Observation",
+	"KOL Case Study",
 )
 # DocTypes an operator sees only when they created them
 OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)

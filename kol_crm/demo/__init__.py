@@ -7,7 +7,8 @@ Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators
 analyst), 36 KOLs on both intake paths in every lifecycle state, proposals in every
 approval state, partnerships made from accepted proposals (one with content in review) and
 interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
-two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
+two violations and their penalties, and an audience per domain for intake pacing; a published
+case study of a completed partnership and a draft proposal whose offer misses the KOL's wants. Records move through the real workflows (``apply_workflow``), so every guard and
 controller runs. A seeded random generator keeps runs reproducible.
 
 Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
@@ -17,7 +18,8 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
+candidates), ``casestudies`` (a published case study, a proposal that misses the KOL's wants),
+``interactions``; ``reset`` removes what they made and ``common`` holds what they share.
 """
 
 import itertools
@@ -26,6 +28,7 @@ import random
 import frappe
 
 from kol_crm.demo import conduct
+from kol_crm.demo.casestudies import add_case_study, add_mismatched_proposal
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
 from kol_crm.demo.creators import CREATORS
 from kol_crm.demo.discovery import add_discovery
@@ -92,6 +95,8 @@ def make_records(state: DemoState) -> None:
 	add_content(state)
 	conduct.add_violations(state)
 	add_discovery(state)
+	add_case_study(state)
+	add_mismatched_proposal(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -116,4 +121,5 @@ def counts() -> dict:
 		"violations": frappe.db.count("KOL Violation", linked),
 		"observations": frappe.db.count("KOL Observation", linked),
 		"events": len(demo_events(kols)),
+		"case_studies": frappe.db.count("KOL Case Study", linked),
 	}
