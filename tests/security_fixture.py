@@ -7,7 +7,8 @@ deliverables, benefits and negotiation rounds, the partnership made from it (wit
 acknowledged rule), content under review for its deliverable (with its version, submitted as if
 by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
 violation, a tier change, a sequence enrolment and send, a self-nomination application and a
-candidate import with a result row, a timeline comment and an email on the KOL, and a
+candidate import with a result row, a completed partnership with the case study B drafted of
+it, a timeline comment and an email on the KOL, and a
 privilege row. Everything is committed (the HTTP requests read it on their own connection)
 and deleted again by ``destroy``.
 
@@ -106,6 +107,7 @@ def build() -> World:
 	"""Create and commit B's world (as OPERATOR_B where a user would, as the system otherwise)."""
 	from frappe.model.workflow import apply_workflow
 
+	from kol_crm.casestudies import build as case_studies
 	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 	from kol_crm.outreach import sequences
@@ -383,6 +385,34 @@ def build() -> World:
 		}
 	).insert()
 	extra["KOL Event"] = [camp.name]
+	# results told back: a completed partnership of B's (a manager's, without a proposal) and the
+	# case study B drafts of it, with the KOL's consent recorded (a draft: not on the website)
+	finished = frappe.get_doc(
+		{
+			"doctype": "KOL Partnership",
+			"kol": kol.name,
+			"purpose": "Acquisition",
+			"status": "Completed",
+			"start_date": add_days(nowdate(), -60),
+			"end_date": add_days(nowdate(), -5),
+			"no_proposal_reason": m("noproposal"),
+			"acknowledged_rules": [{"rule": rule.name, "acknowledged_on": nowdate()}],
+		}
+	).insert()
+	frappe.set_user(f.OPERATOR_B)
+	case_study = case_studies.new_case_study(finished.name)
+	case_study.update(
+		{
+			"title": m("casestudy"),
+			"summary": m("casesummary"),
+			"what_worked": m("caseworked"),
+			"lessons": m("caselessons"),
+			"public_name": m("casepublic"),
+			"kol_consented": 1,
+			"consent_evidence": m("caseconsent"),
+		}
+	)
+	case_study.save()
 	frappe.set_user("Administrator")
 
 	records = _collect(kol.name, application.name, candidate_import.name)
@@ -594,6 +624,7 @@ def destroy(world: World) -> None:
 		if frappe.db.exists("KOL Event", name):
 			frappe.delete_doc("KOL Event", name, force=True, ignore_permissions=True)
 	order = [
+		"KOL Case Study",
 		"KOL Observation",
 		"KOL Platform Event",
 		"KOL Referral Code",
