@@ -509,6 +509,12 @@ OVERRIDES = {
 		"code": lambda c: c.world.first("KOL Referral Code"),
 		"reason": lambda c: PROBE,
 	},
+	# "Create Case Study" on B's completed partnership (B already drafted one of it)
+	"kol_crm.casestudies.build.make_case_study": {
+		"partnership": lambda c: frappe.db.get_value(
+			"KOL Partnership", {"kol": c.world.kol, "status": "Completed"}, "name"
+		)
+	},
 	"kol_crm.platform.candidates.create_kol_from_platform_user": {
 		"platform_user_id": lambda c: frappe.db.get_value("KOL", c.world.kol, "platform_account_id")
 	},
@@ -768,6 +774,8 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"kol_crm.platform.referral_codes.generate_referral_code",
 		"kol_crm.platform.referral_codes.revoke_referral_code",
 		"kol_crm.platform.candidates.create_kol_from_platform_user",
+		"kol_crm.casestudies.build.make_case_study",
+		"kol_crm.deals.wants.wants_vs_offer",
 	):
 		assert expected in methods, expected
 	assert {"GET /api/resource/{doctype}", "GET /api/v2/document/{doctype}/{name}"} <= routes
