@@ -11,7 +11,7 @@ def get_data():
 		"graph": True,
 		"graph_method": "kol_crm.deals.roi.kol_roi_chart",
 		"transactions": [
-			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership"]},
+			{"label": _("Cooperation"), "items": ["KOL Proposal", "KOL Partnership", "KOL Case Study"]},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
 			{
 				"label": _("Tier and Conduct"),
