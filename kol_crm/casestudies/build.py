@@ -79,9 +79,9 @@ def validate_partnership(doc) -> None:
 def apply_partnership(doc) -> None:
 	"""The partnership's KOL, purpose, targets, results, cost and ROI, as stored now (a published
 	case study keeps the figures it was published with)."""
-	if doc.get_doc_before_save() and doc.get_doc_before_save().workflow_state == workflow.PUBLISHED:
-		if doc.workflow_state == workflow.PUBLISHED:
-			return
+	before = doc.get_doc_before_save()
+	if before and before.workflow_state == doc.workflow_state == workflow.PUBLISHED:
+		return
 	stored = frappe.db.get_value(
 		"KOL Partnership", doc.partnership, [*PARTNERSHIP_FIELDS, "revenue_share_due"], as_dict=True
 	)
