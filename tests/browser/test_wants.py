@@ -1,4 +1,5 @@
-"""The proposal form's wants section and a published case study, in a real browser."""
+"""The proposal form's wants section in a real browser (the case study pages are tested over HTTP
+in tests/test_casestudies.py)."""
 
 import frappe
 
@@ -21,4 +22,5 @@ def test_the_proposal_form_shows_the_kols_wants_beside_the_offer_and_the_mismatc
 	text = section.inner_text()
 	assert "Traffic" in text and "Personal brand" in text and "Cash" in text
 	assert "Only money is offered" in text
+	section.scroll_into_view_if_needed()
 	shot(page, "wants-mismatch-on-proposal")
