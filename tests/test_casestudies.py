@@ -313,6 +313,14 @@ def test_a_proposal_warns_on_save_when_the_offer_misses_the_kols_wants():
 	proposal.append("benefits", {"benefit_type": "Platform Support", "description": "Editing"})
 	proposal.save()
 	assert not any("Only money" in str(m) or "wants" in str(m) for m in frappe.local.message_log)
+	# back to cash only: warned again; a save that leaves the offer as it is: not again
+	proposal.benefits = proposal.benefits[:1]
+	proposal.save()
+	assert any("Only money is offered" in str(m) for m in frappe.local.message_log)
+	frappe.local.message_log = []
+	proposal.title = "Renamed"
+	proposal.save()
+	assert not any("Only money" in str(m) for m in frappe.local.message_log)
 
 
 # ---------------------------------------------------------------- over HTTP, per role

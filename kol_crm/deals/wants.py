@@ -83,8 +83,21 @@ def proposal_comparison(doc) -> dict:
 	return compare(kol_wants(doc.get("kol")), [row.benefit_type for row in doc.get("benefits") or []])
 
 
+def offer_changed(doc) -> bool:
+	"""A new proposal, or one whose KOL or benefit types change in this save."""
+	before = doc.get_doc_before_save()
+	if not before:
+		return True
+	types = lambda d: [row.benefit_type for row in d.get("benefits") or []]  # noqa: E731
+	return before.kol != doc.kol or types(before) != types(doc)
+
+
 def warn_on_mismatch(doc) -> None:
-	"""KOL Proposal.validate: an orange message on save when the offer misses what the KOL wants."""
+	"""KOL Proposal.validate: an orange message when a desk user saves an offer (new, or its KOL or
+	benefits changed) that misses what the KOL wants. Not on a workflow step that changes nothing
+	of the offer, nor to the KOL on the portal (the form's section shows it at all times)."""
+	if doc.flags.portal_action or not offer_changed(doc):
+		return
 	result = proposal_comparison(doc)
 	if result["mismatch"]:
 		frappe.msgprint(
