@@ -520,3 +520,12 @@ def test_rest_wants_vs_offer_refuses_bad_benefit_types(sessions, world):
 	response = sessions["opA"].post(WANTS, data={"kol": world.kol_a.name, "benefit_types": '{"a": 1}'})
 	assert response.status_code == 417
 	assert "Benefit types must be a list" in response.get_data(as_text=True)
+
+
+def test_an_unknown_content_row_is_refused_without_echoing_html():
+	_kol, partnership, _content = completed_partnership(published=False)
+	study = build.new_case_study(partnership.name)
+	study.append("content", {"kol_content": "<img src=x onerror=alert(1)>"})
+	with pytest.raises(frappe.ValidationError, match="is not published content") as refused:
+		study.save()
+	assert "<img" not in str(refused.value) and "&lt;img" in str(refused.value)

@@ -8,7 +8,7 @@ partnership's referral codes (``kol_crm.platform.attribution``), the cost and RO
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, nowdate
+from frappe.utils import cstr, escape_html, flt, nowdate
 
 from kol_crm.deals import roi
 from kol_crm.permissions import may_change_partnership
@@ -119,7 +119,8 @@ def published_content(partnership: str) -> list[dict]:
 
 def sync_content(doc) -> None:
 	"""Each content row is a published piece of this partnership, with its stored title, live URL
-	and figures (whatever the client sent); a row may be removed, not pointed elsewhere."""
+	and figures (whatever the client sent); a row may be removed, not pointed elsewhere. (Links are
+	checked after validate: escape what is echoed back.)"""
 	stored = {row.name: row for row in published_content(doc.partnership)}
 	seen = set()
 	for row in doc.get("content") or []:
@@ -127,11 +128,17 @@ def sync_content(doc) -> None:
 		if not content:
 			v.invalid(
 				_("{0}{1} is not published content of partnership {2}.").format(
-					v.row_label(row), frappe.bold(row.kol_content), frappe.bold(doc.partnership)
+					v.row_label(row),
+					frappe.bold(escape_html(cstr(row.kol_content))),
+					frappe.bold(doc.partnership),
 				)
 			)
 		if row.kol_content in seen:
-			v.invalid(_("{0}{1} is listed twice.").format(v.row_label(row), frappe.bold(row.kol_content)))
+			v.invalid(
+				_("{0}{1} is listed twice.").format(
+					v.row_label(row), frappe.bold(escape_html(row.kol_content))
+				)
+			)
 		seen.add(row.kol_content)
 		row.update({field: content.get(field) for field in CONTENT_FIELDS})
 
