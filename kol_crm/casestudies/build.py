@@ -119,8 +119,7 @@ def published_content(partnership: str) -> list[dict]:
 
 def sync_content(doc) -> None:
 	"""Each content row is a published piece of this partnership, with its stored title, live URL
-	and figures (whatever the client sent); a row may be removed, not pointed elsewhere. (Links are
-	checked after validate: escape what is echoed back.)"""
+	and figures (whatever the client sent); a row may be removed, not pointed elsewhere."""
 	stored = {row.name: row for row in published_content(doc.partnership)}
 	seen = set()
 	for row in doc.get("content") or []:
