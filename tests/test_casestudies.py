@@ -366,6 +366,9 @@ def world(site):
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	kols = [kol_a.name, kol_b.name, part_a2.kol]
+	# the KOL heard about their content's review by email (queued, muted): those go too
+	contents = frappe.get_all("KOL Content", filters={"kol": ["in", kols]}, pluck="name")
+	frappe.db.delete("Email Queue", {"reference_doctype": "KOL Content", "reference_name": ["in", contents]})
 	for doctype in (
 		"KOL Case Study",
 		"KOL Content",
