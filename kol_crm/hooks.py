@@ -56,6 +56,8 @@ override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEma
 website_route_rules = [
 	{"from_route": "/kol/proposals/<name>", "to_route": "kol/proposal"},
 	{"from_route": "/kol/partnerships/<name>", "to_route": "kol/partnership"},
+	# the published case studies: Frappe's web list of the DocType (kol_crm/casestudies/website.py)
+	{"from_route": "/kol-case-studies", "to_route": "KOL Case Study"},
 ]
 
 scheduler_events = {
@@ -91,6 +93,7 @@ _CHILDREN = (
 	"KOL Content Version",
 	"KOL Event Participant",
 	"KOL Settlement Line",
+	"KOL Case Study Content",
 )
 
 permission_query_conditions = {

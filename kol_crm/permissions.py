@@ -12,9 +12,9 @@ Roles:
   record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
   content under review, platform events, referral codes, observations, community group
-  memberships, audience overlaps (only between two of their KOLs), and the child rows of all of
-  these. Community groups and events are shared team records everyone reads. Candidate
-  imports: only their own.
+  memberships, audience overlaps (only between two of their KOLs), settlement statements, case
+  studies, and the child rows of all of these. Community groups and events are shared team
+  records everyone reads. Candidate imports: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document
@@ -64,6 +64,7 @@ LINKED_DOCTYPES = (
 	"KOL Community Membership",
 	"KOL Audience Overlap",
 	"KOL Settlement Statement",
+	"KOL Case Study",
 )
 # linked DocTypes that name a second KOL: a restricted user needs that KOL too (an overlap
 # between an operator's KOL and another operator's is seen by managers and analysts only)

@@ -7,7 +7,8 @@ deliverables, benefits and negotiation rounds, the partnership made from it (wit
 acknowledged rule), content under review for its deliverable (with its version, submitted as if
 by B's portal login, whose name is B's email), interactions, a reminder (with its ToDo), a
 violation, a tier change, a sequence enrolment and send, a self-nomination application and a
-candidate import with a result row, a timeline comment and an email on the KOL, and a
+candidate import with a result row, a completed partnership with the case study B drafted of
+it, a timeline comment and an email on the KOL, and a
 privilege row. Everything is committed (the HTTP requests read it on their own connection)
 and deleted again by ``destroy``.
 
@@ -107,6 +108,7 @@ def build() -> World:
 	"""Create and commit B's world (as OPERATOR_B where a user would, as the system otherwise)."""
 	from frappe.model.workflow import apply_workflow
 
+	from kol_crm.casestudies import build as case_studies
 	from kol_crm.intelligence import reminders
 	from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 	from kol_crm.outreach import sequences
@@ -421,6 +423,35 @@ def build() -> World:
 		{"doctype": "KOL Community Membership", "kol": kol.name, "community_group": group.name}
 	).insert()
 	frappe.set_user("Administrator")
+	# results told back: a completed partnership of B's (a manager's, without a proposal) and the
+	# case study B drafts of it, with the KOL's consent recorded (a draft: not on the website)
+	finished = frappe.get_doc(
+		{
+			"doctype": "KOL Partnership",
+			"kol": kol.name,
+			"purpose": "Acquisition",
+			"status": "Completed",
+			"start_date": add_days(nowdate(), -60),
+			"end_date": add_days(nowdate(), -5),
+			"no_proposal_reason": m("noproposal"),
+			"acknowledged_rules": [{"rule": rule.name, "acknowledged_on": nowdate()}],
+		}
+	).insert()
+	frappe.set_user(f.OPERATOR_B)
+	case_study = case_studies.new_case_study(finished.name)
+	case_study.update(
+		{
+			"title": m("casestudy"),
+			"summary": m("casesummary"),
+			"what_worked": m("caseworked"),
+			"lessons": m("caselessons"),
+			"public_name": m("casepublic"),
+			"kol_consented": 1,
+			"consent_evidence": m("caseconsent"),
+		}
+	)
+	case_study.save()
+	frappe.set_user("Administrator")
 
 	records = _collect(kol.name, application.name, candidate_import.name)
 	records["KOL Event Participant"] = [row.name for row in camp.participants if row.kol == kol.name]
@@ -677,6 +708,7 @@ def destroy(world: World) -> None:
 		"KOL Community Membership",
 		"KOL Audience Overlap",
 		"KOL Settlement Statement",
+		"KOL Case Study",
 		"KOL Observation",
 		"KOL Platform Event",
 		"KOL Referral Code",

@@ -8,6 +8,7 @@ import pytest
 from frappe.utils import getdate, nowdate
 
 from kol_crm import demo
+from kol_crm.deals import wants
 from kol_crm.intelligence import pacing
 from kol_crm.platform.candidates import candidates
 from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
@@ -39,11 +40,12 @@ def test_demo_covers_every_path_state_and_status():
 	assert frappe.db.get_value("KOL", {**own, "kol_name": "Olivia Chen"}, "email_language") is None
 	# build() sends no email (demo.mail runs after the CLI's commit, with the local mail servers)
 	assert not frappe.db.exists("Email Account", demo.mail.ACCOUNT)
-	# content review: one piece published, one resubmitted after changes were requested
+	# content review: one piece published, one resubmitted after changes were requested (and the
+	# published video the case study links)
 	assert _values("KOL Content", "workflow_state", linked) == {"Published", "Submitted"}
 	in_review = frappe.get_doc("KOL Content", {**linked, "workflow_state": "Submitted"})
 	assert [(v.version, v.outcome) for v in in_review.versions] == [(1, "Changes Requested"), (2, None)]
-	assert result["content"] == 2
+	assert result["content"] == 3
 	for email, _first, _last, role in demo.USERS:
 		assert role in frappe.get_roles(email)
 
@@ -274,3 +276,19 @@ def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forwar
 	draft = frappe.get_doc("KOL Settlement Statement", {"kol": paid.kol, "workflow_state": "Draft"})
 	assert draft.period_start > paid.period_end
 	assert draft.brought_forward == paid.balance
+
+
+def test_demo_has_a_published_case_study_and_a_proposal_that_misses_the_kols_wants():
+	demo.build()
+	kols = demo.demo_kols()
+	study = frappe.get_doc("KOL Case Study", {"kol": ("in", kols)})
+	assert demo.counts()["case_studies"] == 1
+	assert (study.workflow_state, study.published, study.kol_consented) == ("Published", 1, 1)
+	assert frappe.db.get_value("KOL Partnership", study.partnership, "status") == "Completed"
+	assert study.route.startswith("kol-case-studies/") and study.public_name == "Marcus on AI"
+	assert [row.live_url.startswith("https://video.example/") for row in study.content] == [True]
+	assert study.what_worked and study.lessons and study.cost > 0
+	proposal = frappe.get_doc("KOL Proposal", {"kol": ("in", kols), "title": "Cash-only sponsorship draft"})
+	assert proposal.workflow_state == "Draft"
+	result = wants.proposal_comparison(proposal)
+	assert result["mismatch"] and result["only_money"] and result["unmet"]

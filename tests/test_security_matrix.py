@@ -557,6 +557,12 @@ OVERRIDES = {
 		"code": lambda c: c.world.first("KOL Referral Code"),
 		"reason": lambda c: PROBE,
 	},
+	# "Create Case Study" on B's completed partnership (B already drafted one of it)
+	"kol_crm.casestudies.build.make_case_study": {
+		"partnership": lambda c: frappe.db.get_value(
+			"KOL Partnership", {"kol": c.world.kol, "status": "Completed"}, "name"
+		)
+	},
 	"kol_crm.platform.candidates.create_kol_from_platform_user": {
 		"platform_user_id": lambda c: frappe.db.get_value("KOL", c.world.kol, "platform_account_id")
 	},
@@ -887,6 +893,8 @@ def test_matrix_covers_every_endpoint_role_and_doctype():
 		"kol_crm.portal.actions.submit_content",
 		"kol_crm.portal.code_of_conduct.acknowledge",
 		"kol_crm.deals.roi.kol_roi",
+		"kol_crm.casestudies.build.make_case_study",
+		"kol_crm.deals.wants.wants_vs_offer",
 	):
 		assert expected in methods, expected
 	# every whitelisted method of kol_crm, whatever its parameters

@@ -7,7 +7,8 @@ Builds a KOL Category tree, four KOL Tiers, demo users (a manager, two operators
 analyst, a KOL's portal login), 36 KOLs on both intake paths in every lifecycle state, proposals in every
 approval state, partnerships made from accepted proposals (one with content in review) and
 interactions over the last 90 days; the shipped rules with every onboarded KOL's acknowledgement,
-two violations and their penalties, and an audience per domain for intake pacing. Records move through the real workflows (``apply_workflow``), so every guard and
+two violations and their penalties, and an audience per domain for intake pacing; a published
+case study of a completed partnership and a draft proposal whose offer misses the KOL's wants. Records move through the real workflows (``apply_workflow``), so every guard and
 controller runs. A seeded random generator keeps runs reproducible.
 
 Idempotent: when the demo KOLs (emails at ``KOL_EMAIL_DOMAIN``) exist, only the demo users
@@ -17,10 +18,11 @@ One module per area, in the order the build runs: ``users``, ``masters`` (catego
 tiers), ``conduct`` (rules, acknowledgements, violations, programme categories), ``creators``
 (who the KOLs are), ``kols``, ``proposals``, ``partnerships`` (their results are conversions
 sent through the platform's endpoint), ``platform`` (referral codes, activity, platform
-candidates), ``settlements`` (a KOL's statements, one paid in part), ``interactions``, ``portal``
-(the KOL with the demo portal login); ``reset`` removes what they made and ``common`` holds what
-they share. ``mail`` (the CLI's ``setup`` only, after the commit) sends outreach through the local
-mail servers of ``scripts/mail.sh`` and pulls a KOL's answer, when they run.
+candidates), ``settlements`` (a KOL's statements, one paid in part), ``casestudies`` (a published
+case study, a proposal that misses the KOL's wants), ``interactions``, ``portal`` (the KOL with the
+demo portal login); ``reset`` removes what they made and ``common`` holds what they share. ``mail``
+(the CLI's ``setup`` only, after the commit) sends outreach through the local mail servers of
+``scripts/mail.sh`` and pulls a KOL's answer, when they run.
 """
 
 import itertools
@@ -29,6 +31,7 @@ import random
 import frappe
 
 from kol_crm.demo import conduct, mail
+from kol_crm.demo.casestudies import add_case_study, add_mismatched_proposal
 from kol_crm.demo.common import KOL_EMAIL_DOMAIN, PASSWORD, SEED, DemoState, demo_kols
 from kol_crm.demo.community import add_community
 from kol_crm.demo.creators import CREATORS
@@ -109,6 +112,8 @@ def make_records(state: DemoState) -> None:
 	conduct.add_violations(state)
 	add_discovery(state)
 	add_community(state)
+	add_case_study(state)
+	add_mismatched_proposal(state)
 	follow_ups = itertools.cycle(("overdue", "today", "future"))
 	for entry in state.kols.values():
 		add_interactions(state, entry, next(follow_ups) if entry.creator.state in FOLLOW_UP_STATES else None)
@@ -138,4 +143,5 @@ def counts() -> dict:
 		"community_memberships": frappe.db.count("KOL Community Membership", linked),
 		"audience_overlaps": frappe.db.count("KOL Audience Overlap", linked),
 		"portal_logins": frappe.db.count("KOL", {"name": ("in", kols or [""]), "portal_user": ("is", "set")}),
+		"case_studies": frappe.db.count("KOL Case Study", linked),
 	}

@@ -85,6 +85,7 @@ def before_uninstall() -> None:
 	frappe.cache.hdel("workflow", "KOL")
 	frappe.cache.hdel("workflow", "KOL Proposal")
 	frappe.cache.hdel("workflow", "KOL Content")
+	frappe.cache.hdel("workflow", "KOL Case Study")
 
 
 def after_uninstall() -> None:

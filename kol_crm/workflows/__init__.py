@@ -10,6 +10,7 @@ definition.
 # the roles are defined with the permission model; re-exported for the workflow definitions
 from kol_crm.permissions import ANALYST, MANAGER, OPERATOR, ROLES
 from kol_crm.workflows.base import Transition, WorkflowDefinition, changed_state
+from kol_crm.workflows.kol_case_study import DEFINITION as CASE_STUDY
 from kol_crm.workflows.kol_content import DEFINITION as CONTENT
 from kol_crm.workflows.kol_lifecycle import DEFINITION as LIFECYCLE
 from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
@@ -17,7 +18,7 @@ from kol_crm.workflows.kol_settlement import DEFINITION as SETTLEMENT
 
 
 def all_definitions() -> list[WorkflowDefinition]:
-	return [LIFECYCLE, PROPOSAL, CONTENT, SETTLEMENT]
+	return [LIFECYCLE, PROPOSAL, CONTENT, SETTLEMENT, CASE_STUDY]
 
 
 def build_workflow_records() -> dict[str, list[dict]]:

@@ -14,7 +14,7 @@ def get_data():
 		"transactions": [
 			{
 				"label": _("Cooperation"),
-				"items": ["KOL Proposal", "KOL Partnership", "KOL Settlement Statement"],
+				"items": ["KOL Proposal", "KOL Partnership", "KOL Settlement Statement", "KOL Case Study"],
 			},
 			{"label": _("Contact"), "items": ["KOL Interaction", "KOL Reminder"]},
 			{

@@ -8,6 +8,14 @@ frappe.ui.form.on("KOL Partnership", {
 				frappe.new_doc("KOL Interaction", { kol: frm.doc.kol, partnership: frm.doc.name })
 			);
 		}
+		if (!frm.is_new() && frm.perm[0]?.write && frm.doc.status === "Completed") {
+			// the results told back as a case study (kol_crm/casestudies/build.py), reviewed and published
+			frm.add_custom_button(__("Create Case Study"), () =>
+				frappe
+					.call("kol_crm.casestudies.build.make_case_study", { partnership: frm.doc.name })
+					.then(({ message }) => frappe.set_route("Form", "KOL Case Study", message))
+			);
+		}
 		if (!frm.is_new() && frm.perm[0]?.write && ["Active", "Paused"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Generate Referral Code"), () =>
 				frappe

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.model.mapper import get_mapped_doc
 from frappe.utils import nowdate
 
+from kol_crm.deals import wants
 from kol_crm.deals.terms import validate_benefits, validate_deliverables
 from kol_crm.utils import validation as v
 from kol_crm.workflows import kol_proposal as workflow
@@ -48,6 +49,7 @@ class KOLProposal(Document):
 		v.validate_date_order(self, "valid_from", "valid_until")
 		validate_deliverables(self)
 		validate_benefits(self)
+		wants.warn_on_mismatch(self)
 		self.keep_negotiation_history()
 		self.lock_terms()
 		workflow.validate_transition(self)
