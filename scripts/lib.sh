@@ -85,6 +85,8 @@ ensure_system_tools() {
 	command -v pkg-config >/dev/null || missing+=(pkg-config)
 	# PDFs of print formats (the KOL's settlement statements): Frappe renders them with it
 	command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+	# and a Chinese font for them: without one a zh statement's PDF shows boxes
+	{ command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } || missing+=(fonts-wqy-zenhei)
 	if [ ${#missing[@]} -gt 0 ]; then
 		[ "$(id -u)" = "0" ] || die "please install: ${missing[*]}"
 		log "installing ${missing[*]}"

@@ -2,7 +2,9 @@
 attributed conversions, minus what other statements hold), partial settlement, the approval
 workflow, the payment's reference, and who reads a statement and downloads its PDF."""
 
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import time
 from pathlib import Path
 
 import frappe
+import pypdf
 import pytest
 import requests
 from frappe.model.workflow import apply_workflow
@@ -472,6 +475,22 @@ def served_session(url: str, user: str | None) -> requests.Session:
 	return session
 
 
+CJK_FONT = re.compile(r"WenQuanYi|WQY|CJK|SourceHan|Source Han|DroidSansFallback|AR ?PL", re.I)
+CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pdf_fonts_and_text(content: bytes) -> tuple[set[str], str]:
+	reader = pypdf.PdfReader(io.BytesIO(content))
+	fonts = set()
+	for page in reader.pages:
+		resources = page.get("/Resources")
+		resources = resources.get_object() if resources is not None else {}
+		font_dict = resources.get("/Font")
+		font_dict = font_dict.get_object() if font_dict is not None else {}
+		fonts.update(str(ref.get_object().get("/BaseFont")) for ref in font_dict.values())
+	return fonts, "".join(page.extract_text() for page in reader.pages)
+
+
 def test_http_the_kol_downloads_their_own_approved_statement_and_nothing_else(committed, served):
 	c = committed
 	kol = served_session(served, f.PORTAL_USER)
@@ -480,6 +499,10 @@ def test_http_the_kol_downloads_their_own_approved_statement_and_nothing_else(co
 		assert response.status_code == 200, response.text[-2000:]
 		assert response.headers["Content-Type"].startswith("application/pdf")
 		assert response.content[:4] == b"%PDF"
+		if language == "zh":  # Chinese glyphs, not boxes: a CJK font is embedded and the text reads
+			fonts, text = pdf_fonts_and_text(response.content)
+			assert any(CJK_FONT.search(name) for name in fonts), fonts
+			assert len(CJK_TEXT.findall(text)) >= 4, text[:500]
 	for refused in (c["draft"], c["others"]):
 		response = kol.get(served + portal_statements.pdf_url(refused), timeout=60)
 		assert response.status_code == 403, refused
