@@ -539,7 +539,9 @@ def test_issue10_an_import_update_is_versioned_like_a_desk_save():
 		frappe.flags.in_test = True
 	assert results(doc)[2][0] == "Updated", results(doc)
 	[version] = versions(existing.name)
-	assert version["changed"] == [["preferences", None, f"Short videos {t}"]]
+	# the save rescores the KOL: scored_on moves too when it falls in a later second than the insert
+	changed = [change for change in version["changed"] if change[0] != "scored_on"]
+	assert changed == [["preferences", None, f"Short videos {t}"]]
 	assert version["updater_reference"] == {
 		"doctype": "KOL Candidate Import",
 		"docname": doc.name,
