@@ -11,6 +11,8 @@ import frappe
 from frappe.app import application
 from werkzeug.test import Client
 
+from tests.factories import PASSWORD
+
 
 class ApiSession:
 	"""``remote_addr`` is the address the connection comes from (the WSGI ``REMOTE_ADDR``);
@@ -64,3 +66,24 @@ class ApiSession:
 	@staticmethod
 	def json(response) -> dict:
 		return json.loads(response.get_data(as_text=True) or "{}")
+
+
+def session_as(user: str | None = None, password: str | None = None) -> ApiSession:
+	"""A session logged in as ``user`` (the test users' password by default), or a guest's."""
+	return ApiSession(user, password or PASSWORD) if user else ApiSession()
+
+
+def rest_list(s: ApiSession, doctype: str, expect: int = 200, **params):
+	"""GET /api/resource/DOCTYPE with ``params`` (lists and dicts sent as JSON); its ``data``."""
+	params.setdefault("limit_page_length", 0)
+	query = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
+	response = s.get(f"/api/resource/{doctype}", query_string=query)
+	assert response.status_code == expect, response.get_data(as_text=True)
+	return s.json(response).get("data")
+
+
+def rest_read(s: ApiSession, doctype: str, name: str, expect: int = 200):
+	"""GET /api/resource/DOCTYPE/NAME; its ``data``."""
+	response = s.get(f"/api/resource/{doctype}/{name}")
+	assert response.status_code == expect, response.get_data(as_text=True)
+	return s.json(response).get("data")

@@ -16,7 +16,7 @@ from kol_crm.kol_crm.report.kol_community_groups import kol_community_groups
 from kol_crm.outreach import bulk
 from tests import factories as f
 from tests import ops_helpers as h
-from tests.api import ApiSession
+from tests.api import rest_list, rest_read, session_as
 
 
 def make_group(**kwargs):
@@ -229,22 +229,9 @@ def world():
 	frappe.db.commit()
 
 
-def session(user=None):
-	return ApiSession(user, f.PASSWORD) if user else ApiSession()
-
-
-def listing(s, doctype, expect=200, **params):
-	params.setdefault("limit_page_length", 0)
-	query = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
-	response = s.get(f"/api/resource/{doctype}", query_string=query)
-	assert response.status_code == expect, response.get_data(as_text=True)
-	return s.json(response).get("data")
-
-
-def read(s, doctype, name, expect=200):
-	response = s.get(f"/api/resource/{doctype}/{name}")
-	assert response.status_code == expect, response.get_data(as_text=True)
-	return s.json(response).get("data")
+session = session_as
+listing = rest_list
+read = rest_read
 
 
 @pytest.mark.parametrize(

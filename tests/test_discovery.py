@@ -11,7 +11,7 @@ import pytest
 from frappe.utils import add_days, nowdate
 
 from tests import factories as f
-from tests.api import ApiSession
+from tests.api import rest_list, rest_read, session_as
 
 # ---------------------------------------------------------------- validation (in-transaction)
 
@@ -170,22 +170,9 @@ def world():
 	frappe.db.commit()
 
 
-def session(user=None):
-	return ApiSession(user, f.PASSWORD) if user else ApiSession()
-
-
-def listing(s, doctype, expect=200, **params):
-	params.setdefault("limit_page_length", 0)
-	query = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
-	response = s.get(f"/api/resource/{doctype}", query_string=query)
-	assert response.status_code == expect, response.get_data(as_text=True)
-	return s.json(response).get("data")
-
-
-def read(s, doctype, name, expect=200):
-	response = s.get(f"/api/resource/{doctype}/{name}")
-	assert response.status_code == expect, response.get_data(as_text=True)
-	return s.json(response).get("data")
+session = session_as
+listing = rest_list
+read = rest_read
 
 
 def test_rest_operator_reads_and_lists_only_their_own_kols_observations(world):
