@@ -9,11 +9,11 @@ import frappe
 from frappe import _
 
 from kol_crm.community import groups
+from kol_crm.kol_crm.report.utils import column, parse_filters
 
 
 def execute(filters: dict | None = None):
-	filters = frappe._dict(frappe.parse_json(filters) if isinstance(filters, str) else (filters or {}))
-	rows = groups.group_rows(filters)
+	rows = groups.group_rows(parse_filters(filters))
 	data = [
 		{**row, "channel_label": _(row["channel"]), "enabled": _("Yes") if row["enabled"] else _("No")}
 		for row in rows
@@ -44,32 +44,14 @@ def execute(filters: dict | None = None):
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "name",
-			"label": _("Community Group"),
-			"fieldtype": "Link",
-			"options": "KOL Community Group",
-			"width": 200,
-		},
-		{
-			"fieldname": "category",
-			"label": _("KOL Category"),
-			"fieldtype": "Link",
-			"options": "KOL Category",
-			"width": 150,
-		},
-		{"fieldname": "program_type", "label": _("Programme Type"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "channel_label", "label": _("Channel"), "fieldtype": "Data", "width": 130},
-		{
-			"fieldname": "group_owner",
-			"label": _("Owner Operator"),
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 170,
-		},
-		{"fieldname": "member_count", "label": _("Active Members"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "capacity", "label": _("Capacity"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "free_places", "label": _("Free Places"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "visible_members", "label": _("Members You See"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "enabled", "label": _("Enabled"), "fieldtype": "Data", "width": 80},
+		column("name", _("Community Group"), "Link", 200, "KOL Community Group"),
+		column("category", _("KOL Category"), "Link", 150, "KOL Category"),
+		column("program_type", _("Programme Type"), width=110),
+		column("channel_label", _("Channel"), width=130),
+		column("group_owner", _("Owner Operator"), "Link", 170, "User"),
+		column("member_count", _("Active Members"), "Int", 120),
+		column("capacity", _("Capacity"), "Int", 90),
+		column("free_places", _("Free Places"), "Int", 100),
+		column("visible_members", _("Members You See"), "Int", 130),
+		column("enabled", _("Enabled"), width=80),
 	]
