@@ -48,6 +48,10 @@ doc_events = {
 before_request = ["kol_crm.utils.replica.guard_replica_reads"]
 before_job = ["kol_crm.utils.replica.guard_replica_reads"]
 
+# the portal's writes are stamped with the "KOL Portal" user (kol_crm/portal/actor.py), never a login
+on_login = ["kol_crm.portal.actor.refuse_login"]
+auth_hooks = ["kol_crm.portal.actor.refuse_api_request"]
+
 # the Email Account pull notes automatic replies (out of office), which are no KOL's answer, and
 # bounces: kol_crm/outreach/auto_replies.py, bounces.py. It adds a step to the pull, nothing else.
 override_doctype_class = {"Email Account": "kol_crm.extends.email_account.KOLEmailAccount"}

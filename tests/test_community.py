@@ -2,16 +2,18 @@
 
 The rules through the framework's insert and save; the suggestions, the bulk "Add to group",
 offboarding and the report through their public functions; REST as operator A, operator B, an
-analyst, a KOL's portal login and a guest.
+analyst, a KOL's portal login and a guest; the capacity with two connections joining at once.
 """
 
 import json
+import threading
 
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
 from kol_crm.community import groups
+from kol_crm.intake import merge
 from kol_crm.kol_crm.report.kol_community_groups import kol_community_groups
 from kol_crm.outreach import bulk
 from tests import factories as f
@@ -37,7 +39,13 @@ def join(kol: str, group: str, **kwargs):
 
 
 def count_of(group: str) -> int:
-	return frappe.db.get_value("KOL Community Group", group, "member_count")
+	"""The group's Active Members as its form shows them (counted, never stored)."""
+	return frappe.get_doc("KOL Community Group", group).as_dict()["member_count"]
+
+
+def report_count(group: str) -> int:
+	_cols, rows, *_rest = kol_community_groups.execute({})
+	return next(r["member_count"] for r in rows if r["name"] == group)
 
 
 # ---------------------------------------------------------------- rules
@@ -76,6 +84,30 @@ def test_capacity_is_reached_at_the_limit_not_before():
 	for _i in range(3):
 		join(f.make_kol().name, unlimited.name)
 	assert count_of(unlimited.name) == 3
+
+
+def test_a_member_who_left_frees_a_place_and_a_lower_capacity_refuses_the_next():
+	group = make_group(capacity=2)
+	first = join(f.make_kol().name, group.name)
+	join(f.make_kol().name, group.name)
+	first.status = "Left"
+	first.save()
+	assert (count_of(group.name), report_count(group.name)) == (1, 1)
+	join(f.make_kol().name, group.name)  # the freed place: 2 of 2 again
+	group.reload()
+	group.capacity = 1  # below the members it has: they stay, nobody new joins
+	group.save()
+	with pytest.raises(frappe.ValidationError, match=r"is full \(2 of 1 places taken\)"):
+		join(f.make_kol().name, group.name)
+	group.capacity = 3
+	group.save()
+	join(f.make_kol().name, group.name)  # one below the new limit
+	assert count_of(group.name) == 3
+
+
+def test_the_group_stores_no_member_count():
+	assert frappe.get_meta("KOL Community Group").get_field("member_count").is_virtual == 1
+	assert not frappe.db.has_column("KOL Community Group", "member_count")
 
 
 def test_disabled_group_and_closed_kol_take_no_new_membership():
@@ -182,6 +214,43 @@ def test_offboarding_ends_every_membership_of_the_kol():
 	] * 2
 	assert (count_of(first.name), count_of(second.name)) == (1, 0)
 	assert frappe.db.get_value("KOL Community Membership", {"kol": other.name}, "status") == "Active"
+
+
+def test_report_counts_follow_add_remove_and_merge():
+	group = make_group(capacity=3)
+	a, b, c = f.make_kol(), f.make_kol(), f.make_kol()
+	assert report_count(group.name) == 0
+	join(a.name, group.name)
+	m_b = join(b.name, group.name)
+	assert report_count(group.name) == 2
+	m_b.update({"status": "Left"})
+	m_b.save()
+	assert report_count(group.name) == 1
+	m_b.delete()
+	assert report_count(group.name) == 1
+	join(b.name, group.name)
+	join(c.name, group.name)
+	assert report_count(group.name) == 3
+	_cols, rows, *_rest = kol_community_groups.execute({})
+	row = next(r for r in rows if r["name"] == group.name)
+	assert (row["free_places"], row["visible_members"]) == (0, 3)
+	# B folds into A: both were members, A is still one member (and one place is free again)
+	merge.merge_kols(b.name, a.name)
+	_cols, rows, *_rest = kol_community_groups.execute({})
+	row = next(r for r in rows if r["name"] == group.name)
+	assert (row["member_count"], row["free_places"], row["visible_members"]) == (2, 1, 2)
+	assert count_of(group.name) == 2
+	join(f.make_kol().name, group.name)  # the freed place
+	# C, a member, folds into D, who was in no group: D is the member now
+	d = f.make_kol()
+	merge.merge_kols(c.name, d.name)
+	assert report_count(group.name) == 3
+	assert (
+		frappe.db.get_value(
+			"KOL Community Membership", {"community_group": group.name, "kol": d.name}, "status"
+		)
+		== "Active"
+	)
 
 
 def test_report_counts_members_per_group_and_the_operators_own():
@@ -314,3 +383,82 @@ def test_deleting_a_kol_deletes_its_memberships_and_overlaps_and_the_count_follo
 	assert not frappe.db.exists("KOL Community Membership", {"kol": kol.name})
 	assert not frappe.db.exists("KOL Audience Overlap", {"other_kol": kol.name})
 	assert count_of(group.name) == 0
+
+
+# ---------------------------------------------------------------- two KOLs joining at once
+
+
+@pytest.fixture
+def committed_full_soon():
+	"""A group with one place and two KOLs, committed (each joining thread has its connection)."""
+	kols = [f.make_kol().name, f.make_kol().name]
+	group = make_group(capacity=1)
+	frappe.db.commit()
+	yield group.name, kols
+	frappe.db.rollback()
+	for name in frappe.get_all("KOL Community Membership", {"community_group": group.name}, pluck="name"):
+		frappe.delete_doc("KOL Community Membership", name, force=True)
+	frappe.delete_doc("KOL Community Group", group.name, force=True)
+	for kol in kols:
+		frappe.delete_doc("KOL", kol, force=True)
+	frappe.db.commit()
+
+
+def test_two_kols_joining_the_last_place_at_once_one_is_refused(committed_full_soon):
+	"""The second connection has already read (its snapshot counts no member) when it tries to join
+	while the first one's membership is not yet committed: it waits for the group's lock, then
+	counts the committed member and is refused."""
+	group, (first, second) = committed_full_soon
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	first_joined, second_trying = threading.Event(), threading.Event()
+	results: dict[str, str] = {}
+
+	def connect():
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.flags.in_test = True
+		frappe.set_user("Administrator")
+
+	def join_first():
+		connect()
+		try:
+			join(first, group)
+			first_joined.set()
+			second_trying.wait(timeout=10)
+			threading.Event().wait(1)  # the second is waiting for the group's lock meanwhile
+			frappe.db.commit()
+			results["first"] = "joined"
+		except Exception as e:
+			results["first"] = repr(e)
+		finally:
+			first_joined.set()
+			frappe.destroy()
+
+	def join_second():
+		connect()
+		try:
+			results["seen before"] = str(groups.active_count(group))  # the snapshot starts here
+			first_joined.wait(timeout=10)
+			second_trying.set()
+			join(second, group)
+			frappe.db.commit()
+			results["second"] = "joined"
+		except frappe.ValidationError as e:
+			frappe.db.rollback()
+			results["second"] = str(e)
+		except Exception as e:
+			results["second"] = repr(e)
+		finally:
+			second_trying.set()
+			frappe.destroy()
+
+	threads = [threading.Thread(target=join_first), threading.Thread(target=join_second)]
+	for t in threads:
+		t.start()
+	for t in threads:
+		t.join(timeout=60)
+	assert results["first"] == "joined" and results["seen before"] == "0", results
+	assert "is full (1 of 1 places taken)" in results["second"], results
+	frappe.db.rollback()  # read what the threads committed
+	assert frappe.db.count("KOL Community Membership", {"community_group": group, "status": "Active"}) == 1
+	assert count_of(group) == 1

@@ -22,6 +22,7 @@ from kol_crm.content import review
 from kol_crm.intelligence import deliverables
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from kol_crm.portal import actions, views
+from kol_crm.portal.actor import ACTOR
 from kol_crm.workflows import kol_content as wf
 from tests import factories as f
 from tests import ops_helpers as h
@@ -367,12 +368,12 @@ def test_kol_submits_and_resubmits_and_every_version_is_kept(portal_kol, email_a
 			1,
 			"Version one text",
 			"Portal",
-			"Guest",  # the portal's neutral stamp: a KOL's login is their email
+			ACTOR,  # the portal's stamp, "KOL Portal": a KOL's login is their email
 			"Changes Requested",
 			"Mention the launch date.",
 			f.OPERATOR_A,
 		),
-		(2, "Version two: launch on May 1", "Portal", "Guest", "Approved", None, f.OPERATOR_A),
+		(2, "Version two: launch on May 1", "Portal", ACTOR, "Approved", None, f.OPERATOR_A),
 	]
 	assert (doc.workflow_state, doc.approved_by, doc.current_version) == (wf.APPROVED, f.OPERATOR_A, 2)
 	comments = frappe.get_all(

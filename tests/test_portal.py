@@ -12,7 +12,8 @@ from frappe.utils.password import update_password
 
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from kol_crm.permissions import PORTAL
-from kol_crm.portal import actions, invite, views
+from kol_crm.portal import actions, actor, invite, views
+from kol_crm.portal.actor import ACTOR
 from tests import factories as f
 from tests import test_email
 from tests.api import ApiSession
@@ -295,8 +296,8 @@ def test_kol_edits_soft_facts_and_the_operator_sees_the_change(portal_kol):
 		("Channel anniversary", "2026-09-01", 0, None),
 	]
 	# the operator sees the change, stamped with the portal's neutral user (never the KOL's login)
-	assert frappe.db.exists("Version", {"ref_doctype": "KOL", "docname": kol.name, "owner": actions.ACTOR})
-	assert kol.modified_by == actions.ACTOR
+	assert frappe.db.exists("Version", {"ref_doctype": "KOL", "docname": kol.name, "owner": ACTOR})
+	assert kol.modified_by == ACTOR
 	comments = frappe.get_all(
 		"Comment", filters={"reference_doctype": "KOL", "reference_name": kol.name}, pluck="content"
 	)
@@ -519,11 +520,11 @@ def test_portal_writes_are_stamped_with_a_neutral_user_not_the_kols_login(portal
 		),
 	}
 	assert stamps == {
-		"proposal": actions.ACTOR,
-		"round": actions.ACTOR,
-		"partnership": actions.ACTOR,
-		"acknowledgement": (actions.ACTOR, actions.ACTOR),
-		"content": (actions.ACTOR, actions.ACTOR, actions.ACTOR),
+		"proposal": ACTOR,
+		"round": ACTOR,
+		"partnership": ACTOR,
+		"acknowledgement": (ACTOR, ACTOR),
+		"content": (ACTOR, ACTOR, ACTOR),
 	}
 	for doctype, name in (("KOL Proposal", proposal.name), ("KOL Partnership", partnership.name)):
 		owners = set(
@@ -535,7 +536,9 @@ def test_portal_writes_are_stamped_with_a_neutral_user_not_the_kols_login(portal
 				pluck="comment_email",
 			)
 		)
-		assert f.PORTAL_USER not in owners and actions.ACTOR in owners
+		assert f.PORTAL_USER not in owners and ACTOR in owners
+	# the operator's timeline names the stamp's full name
+	assert frappe.utils.get_fullname(ACTOR) == "KOL Portal"
 
 
 def test_portal_stamp_keeps_the_budget_guard_of_a_kol(portal_kol):
@@ -548,6 +551,83 @@ def test_portal_stamp_keeps_the_budget_guard_of_a_kol(portal_kol):
 	with pytest.raises(frappe.ValidationError, match="above the approved budget"):
 		actions.accept_proposal(proposal.name)
 	assert frappe.session.user == f.PORTAL_USER
+
+
+# ------------------------------------------------------------------ the stamp is no login
+
+
+def test_the_portal_stamp_is_an_enabled_website_user_without_roles_password_or_api_key():
+	user = frappe.get_doc("User", ACTOR)
+	assert (user.full_name, user.enabled, user.user_type) == ("KOL Portal", 1, "Website User")
+	assert [row.role for row in user.roles] == []
+	assert sorted(frappe.get_roles(ACTOR)) == ["All", "Guest"]  # what every website visitor has
+	assert not user.api_key and not user.api_secret
+	auth = frappe.qb.Table("__Auth")
+	stored = (
+		frappe.qb.from_(auth)
+		.select(auth.fieldname)
+		.where((auth.doctype == "User") & (auth.name == ACTOR))
+		.run(pluck=True)
+	)
+	assert stored == []  # no password, no API secret
+
+
+@pytest.fixture
+def actor_with_password_and_keys():
+	"""The portal's stamp as an administrator might misconfigure it: a password and API keys."""
+	user = frappe.get_doc("User", ACTOR)
+	key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+	user.api_key, user.api_secret = key, secret
+	user.flags.ignore_permissions = True
+	user.save()
+	update_password(ACTOR, f.PASSWORD)
+	frappe.db.commit()
+	yield key, secret
+	frappe.db.rollback()
+	frappe.db.set_value("User", ACTOR, {"api_key": None, "api_secret": None})
+	frappe.db.delete("__Auth", {"doctype": "User", "name": ACTOR})
+	frappe.db.commit()
+
+
+def test_nobody_logs_in_as_the_portal_stamp():
+	response = ApiSession().post("/api/method/login", data={"usr": ACTOR, "pwd": f.PASSWORD})
+	assert response.status_code == 401, response.get_data(as_text=True)
+
+
+def test_nobody_logs_in_or_calls_the_api_as_the_portal_stamp_even_with_a_password_and_keys(
+	actor_with_password_and_keys,
+):
+	key, secret = actor_with_password_and_keys
+	s = ApiSession()
+	response = s.post("/api/method/login", data={"usr": ACTOR, "pwd": f.PASSWORD})
+	assert response.status_code == 401 and "This user can't log in" in response.get_data(as_text=True)
+	response = s.get("/api/method/frappe.auth.get_logged_user")
+	assert response.status_code == 403 and ACTOR not in response.get_data(as_text=True)  # still a guest
+	response = ApiSession().get(
+		"/api/method/frappe.auth.get_logged_user", headers={"Authorization": f"token {key}:{secret}"}
+	)
+	assert response.status_code == 401, response.get_data(as_text=True)
+	assert ACTOR not in response.get_data(as_text=True)
+
+
+def test_uninstall_removes_the_portal_stamp_and_the_patch_makes_it_again():
+	from kol_crm.patches.v1_0 import create_portal_user
+	from kol_crm.setup import uninstall
+
+	assert frappe.db.exists("Contact", {"user": ACTOR})
+	uninstall.remove_actor()
+	assert not frappe.db.exists("User", ACTOR)
+	assert not frappe.db.exists("Contact", {"user": ACTOR})
+	create_portal_user.execute()
+	user = frappe.get_doc("User", ACTOR)
+	assert (user.full_name, user.enabled, user.user_type, len(user.roles)) == (
+		"KOL Portal",
+		1,
+		"Website User",
+		0,
+	)
+	frappe.db.rollback()
+	frappe.clear_cache(user=ACTOR)
 
 
 @pytest.fixture
@@ -601,7 +681,7 @@ def test_http_analyst_never_sees_the_kols_portal_login_on_their_records(portal_a
 		body = document.get_data(as_text=True)
 		assert document.status_code == 200, (doctype, body[:300])
 		assert f.PORTAL_USER not in body, doctype
-		assert ApiSession.json(document)["data"]["modified_by"] == "Guest", doctype
+		assert ApiSession.json(document)["data"]["modified_by"] == ACTOR, doctype
 		listed = analyst.get(
 			f"/api/resource/{doctype}",
 			query_string={
@@ -610,13 +690,17 @@ def test_http_analyst_never_sees_the_kols_portal_login_on_their_records(portal_a
 			},
 		)
 		assert ApiSession.json(listed)["data"] == [
-			{"name": name, "owner": frappe.db.get_value(doctype, name, "owner"), "modified_by": "Guest"}
+			{"name": name, "owner": frappe.db.get_value(doctype, name, "owner"), "modified_by": ACTOR}
 		], doctype
 		form = analyst.get(
 			"/api/method/frappe.desk.form.load.getdoc", query_string={"doctype": doctype, "name": name}
 		)
 		assert form.status_code == 200, (doctype, form.get_data(as_text=True)[:300])
 		assert f.PORTAL_USER not in form.get_data(as_text=True), doctype
+		if doctype in ("KOL Proposal", "KOL Partnership"):  # the KOL's action is a comment there
+			# the timeline's name for it: "KOL Portal"
+			user_info = ApiSession.json(form)["docinfo"]["user_info"]
+			assert user_info[ACTOR]["fullname"] == "KOL Portal", doctype
 	# what the KOL made themselves is stamped the same way
-	assert frappe.db.get_value("KOL Content", records["content"], "owner") == "Guest"
-	assert frappe.db.get_value("KOL Rule Acknowledgement", records["acknowledgement"], "owner") == "Guest"
+	assert frappe.db.get_value("KOL Content", records["content"], "owner") == ACTOR
+	assert frappe.db.get_value("KOL Rule Acknowledgement", records["acknowledgement"], "owner") == ACTOR

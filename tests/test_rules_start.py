@@ -18,6 +18,7 @@ from kol_crm.intelligence import rules
 from kol_crm.kol_crm.doctype.kol_proposal.kol_proposal import make_partnership
 from kol_crm.portal import actions
 from kol_crm.portal import code_of_conduct as coc
+from kol_crm.portal.actor import ACTOR
 from kol_crm.setup.rules import DEFAULT_RULES, ensure_default_rules
 from tests import factories as f
 from tests import test_email
@@ -362,7 +363,7 @@ def test_http_a_valid_link_records_the_acknowledgement_of_its_kol_only(committed
 	assert status == 200 and json.loads(body)["message"]["new"] is False
 	frappe.db.rollback()
 	acks = _acknowledgements(committed.kol)
-	assert [(a.method, a.recorded_by) for a in acks] == [(rules.SIGNED_LINK, "Guest")]
+	assert [(a.method, a.recorded_by) for a in acks] == [(rules.SIGNED_LINK, ACTOR)]  # "KOL Portal"
 	assert get_datetime(acks[0].rules_version) == get_datetime(committed.version)
 	assert _acknowledgements(committed.other) == []
 

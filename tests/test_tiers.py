@@ -1,4 +1,7 @@
-"""Tiers from the overall score, manager pins, privileges that follow the tier, history."""
+"""Tiers from the overall score, manager pins, privileges that follow the tier, history; and KOL
+saves at the same moment (real connections) that change their privileges."""
+
+import threading
 
 import frappe
 import pytest
@@ -53,6 +56,36 @@ def test_privileges_follow_the_tier():
 		"Traffic Exposure for Gold",
 	}
 	assert {p.tier for p in kol.privileges} == {tiers["Gold"]}
+
+
+def test_a_tier_change_rewrites_the_privilege_rows_in_place():
+	"""Gold has three privileges, Silver two: the stored rows are updated, not deleted and inserted
+	again (which took the gap locks two KOL saves deadlocked on); only the third row comes and goes."""
+	tiers = h.tiers()
+	kol = f.make_kol()
+	silver_rows = [p.name for p in kol.privileges]
+	assert len(silver_rows) == 2
+	kol.platform_accounts[0].followers = 9_000_000
+	kol.platform_accounts[0].engagement_rate = 12
+	kol.save()
+	assert kol.tier == tiers["Gold"]
+	kol.reload()
+	gold_rows = [p.name for p in kol.privileges]
+	assert gold_rows[:2] == silver_rows and len(gold_rows) == 3
+	assert [p.privilege for p in kol.privileges] == [
+		"Campaign fee",
+		"Direct line",
+		"Traffic Exposure for Gold",
+	]
+	kol.update({"tier_pinned": 1, "tier": tiers["Silver"], "tier_pin_reason": "Back to Silver"})
+	kol.save()
+	kol.reload()
+	assert [p.name for p in kol.privileges] == silver_rows
+	assert [(p.privilege, p.tier, p.idx) for p in kol.privileges] == [
+		("Product kits", tiers["Silver"], 1),
+		("Operational Support for Silver", tiers["Silver"], 2),
+	]
+	assert frappe.db.count("KOL Privilege", {"parent": kol.name}) == 2
 
 
 def test_editing_a_tier_updates_its_kols_privileges():
@@ -157,3 +190,86 @@ def test_the_kol_form_connects_tier_history_violations_and_reminders():
 	items = {i["doctype"]: i["count"] for i in counts["count"]["external_links_found"]}
 	assert items["KOL Tier Change"] == 1
 	assert {"KOL Violation", "KOL Reminder", "KOL Proposal"} <= set(items)
+
+
+# ---------------------------------------------------------------- KOL saves at the same moment
+
+
+@pytest.fixture
+def committed_tier_kols():
+	"""Two committed tiers (two privileges and one) and KOLs pinned to the first, side by side."""
+	token = f.unique("")
+	names = []
+	for label, benefits in (("Wide", ["Fee", "Line"]), ("Narrow", ["Kits"])):
+		tier = frappe.get_doc(
+			{
+				"doctype": "KOL Tier",
+				"tier_name": f"{label} {token}",
+				"rank": 90 + len(names),
+				"min_score": 990 - len(names),  # no score reaches them: only pinned KOLs are in them
+				"benefits": [{"benefit_type": "Privilege", "benefit": b} for b in benefits],
+			}
+		).insert()
+		names.append(tier.name)
+	kols = []
+	for _i in range(SAVERS):
+		kol = f.make_kol()
+		kol.update({"tier_pinned": 1, "tier": names[0], "tier_pin_reason": "Concurrency test"})
+		kol.save()
+		kols.append(kol.name)
+	frappe.db.commit()
+	yield names, kols
+	frappe.db.rollback()
+	for kol in kols:
+		frappe.delete_doc("KOL", kol, force=True)
+	for name in names:
+		frappe.delete_doc("KOL Tier", name, force=True)
+	frappe.db.commit()
+
+
+SAVERS, ROUNDS = 4, 15
+
+
+def test_kols_of_the_same_tier_saved_at_the_same_moment_do_not_deadlock(committed_tier_kols):
+	"""Each connection saves its own KOL, all at once, ROUNDS times, moving it between the two tiers
+	(its privilege rows change every time). Before the rows were updated in place, a delete and
+	re-insert of one KOL's rows waited for a gap lock the KOL stored beside it held, and MariaDB
+	made one of the saves a deadlock's victim (seen within these rounds on most runs)."""
+	tiers, kols = committed_tier_kols
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(len(kols))
+	saved, failures = [], []
+
+	def saver(kol: str):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.flags.in_test = True
+		frappe.set_user("Administrator")
+		try:
+			for i in range(ROUNDS):
+				doc = frappe.get_doc("KOL", kol)
+				doc.tier = tiers[(i + 1) % 2]
+				barrier.wait(timeout=30)
+				try:
+					doc.save()
+					frappe.db.commit()
+					saved.append(kol)
+				except Exception as e:
+					frappe.db.rollback()
+					failures.append(repr(e)[:200])
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=saver, args=(kol,)) for kol in kols]
+	for t in threads:
+		t.start()
+	for t in threads:
+		t.join(timeout=120)
+	assert failures == []
+	assert len(saved) == SAVERS * ROUNDS
+	frappe.db.rollback()  # read what the connections committed
+	final = tiers[ROUNDS % 2]  # the tier of the last round
+	expected = [(final, "Kits")] if final == tiers[1] else [(final, "Fee"), (final, "Line")]
+	for kol in kols:
+		rows = frappe.get_all("KOL Privilege", {"parent": kol}, ["tier", "privilege"], order_by="idx")
+		assert [(r.tier, r.privilege) for r in rows] == expected

@@ -9,13 +9,17 @@ manages only the memberships of their own KOLs.
 - A KOL is an active member of a group at most once; a full group (``capacity``), a disabled
   group and a closed KOL (Declined, Dropped, Offboarded) take no new member.
 - Leaving sets ``left_on``; offboarding a KOL ends all its memberships (``on_kol_update``).
-- ``member_count`` on the group counts its active members, kept by the membership's events.
+- A group's active members (``member_count`` on the group's form and in the report) are counted
+  from its memberships when shown, never stored: ``member_counts`` for many groups in one query.
+  The capacity check locks the group's row before it counts, so two KOLs joining the last place
+  at the same moment don't both get it (``check_may_join``).
 - ``suggested_groups`` are the enabled groups whose category contains the KOL's category and
   whose programme type is empty or the KOL's, that the KOL is not in yet.
 """
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
 from frappe.utils import cint, getdate, today
 
 from kol_crm.utils import validation as v
@@ -33,21 +37,45 @@ def validate_group(doc) -> None:
 	v.validate_url(doc, "invite_link")
 	if cint(doc.capacity) < 0:
 		v.invalid(_("Capacity cannot be negative."))
-	if doc.is_new():
-		doc.member_count = 0
-	else:
-		doc.member_count = active_count(doc.name)
+
+
+def member_counts(groups: list[str]) -> dict[str, int]:
+	"""Active members per group, for every group named (0 for a group without any): one query.
+	A KOL counts once in a group (a merge can leave it two active memberships there)."""
+	counts = dict.fromkeys(groups, 0)
+	if not groups:
+		return counts
+	m = frappe.qb.DocType("KOL Community Membership")
+	rows = (
+		frappe.qb.from_(m)
+		.select(m.community_group, Count(m.kol).distinct())
+		.where(m.community_group.isin(list(groups)))
+		.where(m.status == ACTIVE)
+		.groupby(m.community_group)
+		.run()
+	)
+	counts.update({group: cint(n) for group, n in rows})
+	return counts
 
 
 def active_count(group: str) -> int:
-	return frappe.db.count("KOL Community Membership", {"community_group": group, "status": ACTIVE})
+	return member_counts([group])[group]
 
 
-def refresh_member_count(group: str | None) -> None:
-	if group and frappe.db.exists("KOL Community Group", group):
-		frappe.db.set_value(
-			"KOL Community Group", group, "member_count", active_count(group), update_modified=False
-		)
+def locked_active_count(group: str) -> int:
+	"""The group's active members as committed now, its membership rows locked until the end of
+	the transaction. The caller locked the group's row first; a plain read would count from the
+	transaction's snapshot (MariaDB's REPEATABLE READ), which can be older than that lock."""
+	m = frappe.qb.DocType("KOL Community Membership")
+	kols = (
+		frappe.qb.from_(m)
+		.select(m.kol)
+		.where(m.community_group == group)
+		.where(m.status == ACTIVE)
+		.for_update()
+		.run(pluck=True)
+	)
+	return len(set(kols))
 
 
 # ------------------------------------------------------------------ the membership
@@ -73,9 +101,16 @@ def validate_membership(doc) -> None:
 
 
 def check_may_join(group: str, kol: str, exclude: str | None = None) -> None:
-	"""Refuse a new active membership that breaks a rule of the group or the KOL (translated)."""
+	"""Refuse a new active membership that breaks a rule of the group or the KOL (translated).
+
+	The group's row stays locked until the transaction ends: a second KOL joining the same group
+	waits here, then counts the first one's membership (the capacity holds under concurrency)."""
 	g = frappe.db.get_value(
-		"KOL Community Group", group, ["name", "enabled", "capacity", "group_name"], as_dict=True
+		"KOL Community Group",
+		group,
+		["name", "enabled", "capacity", "group_name"],
+		as_dict=True,
+		for_update=True,
 	)
 	if not g:
 		v.invalid(_("Community Group {0} does not exist.").format(frappe.bold(group)))
@@ -92,20 +127,12 @@ def check_may_join(group: str, kol: str, exclude: str | None = None) -> None:
 	if frappe.db.exists("KOL Community Membership", filters):
 		v.invalid(_("KOL {0} is already a member of {1}.").format(frappe.bold(kol), frappe.bold(group)))
 	capacity = cint(g.capacity)
-	if capacity and active_count(group) >= capacity:
+	if capacity and (taken := locked_active_count(group)) >= capacity:
 		v.invalid(
 			_("Community Group {0} is full ({1} of {2} places taken).").format(
-				frappe.bold(group), active_count(group), capacity
+				frappe.bold(group), taken, capacity
 			)
 		)
-
-
-def on_membership_change(doc) -> None:
-	"""After a membership is saved or deleted: the groups' active member counts."""
-	before = doc.get_doc_before_save() if hasattr(doc, "get_doc_before_save") else None
-	refresh_member_count(doc.community_group)
-	if before and before.community_group != doc.community_group:
-		refresh_member_count(before.community_group)
 
 
 # ------------------------------------------------------------------ a KOL's groups
@@ -147,9 +174,7 @@ def suggested_groups(kol) -> list[dict]:
 		frappe.qb.from_(group)
 		.left_join(category)
 		.on(category.name == group.category)
-		.select(
-			group.name, group.category, group.program_type, group.channel, group.capacity, group.member_count
-		)
+		.select(group.name, group.category, group.program_type, group.channel, group.capacity)
 		.where(group.enabled == 1)
 		.where(
 			group.category.isnull()
@@ -173,10 +198,15 @@ def suggested_groups(kol) -> list[dict]:
 			ignore_permissions=True,  # the KOL's own memberships, shown on a form the user may read
 		)
 	)
+	rows = [r for r in rows if r.name not in joined]
+	counts = member_counts([r.name for r in rows])
 	return [
-		{**r, "full": bool(cint(r.capacity) and cint(r.member_count) >= cint(r.capacity))}
+		{
+			**r,
+			"member_count": counts[r.name],
+			"full": bool(cint(r.capacity) and counts[r.name] >= cint(r.capacity)),
+		}
 		for r in rows
-		if r.name not in joined
 	]
 
 
@@ -220,7 +250,7 @@ def on_kol_update(kol) -> None:
 
 
 def delete_kol_memberships(kol) -> None:
-	"""KOL.on_trash: a deleted KOL's memberships go with it (and the groups' counts follow)."""
+	"""KOL.on_trash: a deleted KOL's memberships go with it (and so its place in their groups)."""
 	for name in frappe.get_all(
 		"KOL Community Membership", filters={"kol": kol.name}, pluck="name", ignore_permissions=True
 	):
@@ -249,27 +279,29 @@ def group_rows(filters: dict | None = None) -> list[dict]:
 			"channel",
 			"group_owner",
 			"capacity",
-			"member_count",
 			"enabled",
 		],
 		order_by="name asc",
 	)
-	mine: dict[str, int] = {}
+	# every active member of the groups the user may read: a team figure, counted in one query
+	counts = member_counts([g.name for g in groups])
+	mine: dict[str, set] = {}
 	if groups:  # the memberships the user may read (an operator: of their own KOLs)
-		for group in frappe.get_list(
+		for m in frappe.get_list(
 			"KOL Community Membership",
 			filters={"community_group": ("in", [g.name for g in groups]), "status": ACTIVE},
-			pluck="community_group",
+			fields=["community_group", "kol"],
 		):
-			mine[group] = mine.get(group, 0) + 1
+			mine.setdefault(m.community_group, set()).add(m.kol)
 	rows = []
 	for g in groups:
 		capacity = cint(g.capacity)
 		rows.append(
 			{
 				**g,
-				"visible_members": cint(mine.get(g.name)),
-				"free_places": max(capacity - cint(g.member_count), 0) if capacity else None,
+				"member_count": counts[g.name],
+				"visible_members": len(mine.get(g.name, ())),
+				"free_places": max(capacity - counts[g.name], 0) if capacity else None,
 			}
 		)
 	return rows

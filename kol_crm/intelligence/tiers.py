@@ -114,13 +114,53 @@ def tier_privileges(tier: str | None) -> list[tuple[str, str]]:
 
 
 def sync_privileges(doc) -> None:
-	"""The KOL's privileges follow its tier; every row carries the KOL's privilege status."""
+	"""The KOL's privileges follow its tier; every row carries the KOL's privilege status.
+
+	Two KOL saves at the same moment (a tier change, e.g. after new figures) deadlocked on the KOL
+	Privilege rows, so their writes take as few and as narrow locks as they can:
+
+	- the stored rows are rewritten in place, never deleted and inserted again (an update by name
+	  locks only its row); only a tier with more privileges adds rows, at the end;
+	- rows that are no longer wanted are deleted by name (``delete_left_privileges``), instead of
+	  Frappe's one DELETE over the KOL's range of rows, which locks index ranges beside it (and, on
+	  a small table, rows of other KOLs)."""
 	wanted = [(t, p, doc.tier) for t, p in tier_privileges(doc.tier)]
 	current = [(r.privilege_type, r.privilege, r.tier) for r in doc.privileges]
 	if wanted != current:
-		doc.set("privileges", [{"privilege_type": t, "privilege": p, "tier": tier} for t, p, tier in wanted])
+		kept = list(doc.privileges)[: len(wanted)]
+		for row, (privilege_type, privilege, tier) in zip(kept, wanted, strict=False):
+			row.update({"privilege_type": privilege_type, "privilege": privilege, "tier": tier})
+		if len(kept) < len(doc.privileges):
+			doc.set("privileges", kept)
+		for privilege_type, privilege, tier in wanted[len(kept) :]:
+			doc.append("privileges", {"privilege_type": privilege_type, "privilege": privilege, "tier": tier})
 	for row in doc.privileges:
 		row.status = doc.privilege_status or ACTIVE
+	delete_left_privileges(doc)
+
+
+def delete_left_privileges(doc) -> None:
+	"""Delete the stored privilege rows the KOL no longer has, by name, and tell Frappe's save not
+	to delete the table's rows itself (``ignore_children_type``): the rows are exactly the tier's,
+	set just above, so nothing else can have left the table."""
+	if doc.is_new():
+		return  # an insert deletes nothing
+	before = doc.get_doc_before_save()
+	if before is not None:
+		stored = {row.name for row in before.privileges}
+	else:
+		stored = set(
+			frappe.get_all(
+				"KOL Privilege",
+				filters={"parent": doc.name, "parenttype": "KOL", "parentfield": "privileges"},
+				pluck="name",
+			)
+		)
+	left = stored - {row.name for row in doc.privileges}
+	if left:
+		frappe.db.delete("KOL Privilege", {"name": ("in", sorted(left))})
+	ignored = set(doc.flags.ignore_children_type or ())
+	doc.flags.ignore_children_type = [*ignored, "KOL Privilege"]
 
 
 INLINE_REFRESH_LIMIT = 50

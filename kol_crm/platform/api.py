@@ -43,8 +43,10 @@ def push_events(events: list | str | None = None) -> dict:
 def ingest_retrying(events) -> dict:
 	"""``ingest``, run again when MariaDB made this request's transaction a deadlock's victim. It
 	then rolled all of it back, the batch's events included, so running the batch again stores
-	each event once. Two KOL saves at the same moment can deadlock on their child rows (the KOL
-	Privilege rows a tier change rewrites): the load test found it (docs/operations.md#load-test)."""
+	each event once. The load test found one (docs/operations.md#load-test): two KOL saves at the same
+	moment deadlocked on the KOL Privilege rows a tier change rewrote, which no longer happens
+	(``tiers.sync_privileges``); a batch saves several KOLs in one transaction, so two batches can
+	still lock the same KOLs in another order."""
 	for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
 		try:
 			return ingest(events)

@@ -4,15 +4,15 @@ the app: the portal role has no desk permission, so the save ignores permissions
 rule of the DocType (workflow guards, negotiation history, rules acknowledged) still applies.
 The operator sees each change on the record's timeline: Frappe's Version, and a comment.
 
-The writes are stamped with a neutral user (``as_portal``), never the KOL's login: a portal login
-is the KOL's email, and a record's owner and modified_by, its Versions and comments are read by
-analysts, who never see a KOL's personal data. The KOL's own private file is the exception: the
-File keeps the KOL as owner, which is how they open it again (the form's attachments don't show
-owners; a File record read on its own does: docs/security.md, Known limits)."""
+The writes are stamped with the app's "KOL Portal" user (``actor.as_portal``), never the KOL's
+login: a portal login is the KOL's email, and a record's owner and modified_by, its Versions and
+comments are read by analysts, who never see a KOL's personal data. The KOL's own private file is
+the exception: the File keeps the KOL as owner, which is how they open it again (the form's
+attachments don't show owners; a File record read on its own does: docs/security.md, Known
+limits)."""
 
 import base64
 import binascii
-from contextlib import contextmanager
 
 import frappe
 from frappe import _
@@ -21,12 +21,11 @@ from frappe.utils import cint, escape_html, flt, getdate, nowdate
 from kol_crm.content.review import MAX_TITLE, deliverable_row
 from kol_crm.intelligence import rules
 from kol_crm.portal import views
+from kol_crm.portal.actor import as_portal
 from kol_crm.workflows import kol_content
 
 MAX_MESSAGE = 2000
 MAX_BODY = 20000
-# who the portal's records are stamped with: Frappe's Guest, as the signed link's acknowledgements
-ACTOR = "Guest"
 
 
 @frappe.whitelist(methods=["POST"])
@@ -327,19 +326,6 @@ def save_as_kol(doc, action: str | None = None) -> None:
 def comment(doc, text: str) -> None:
 	with as_portal():
 		doc.add_comment("Info", text)
-
-
-@contextmanager
-def as_portal():
-	"""Stamp what is written inside (owner, modified_by, Version, Comment, recorded_by, submitted_by)
-	with ``ACTOR`` instead of the KOL's login. The KOL was checked before; ``ACTOR`` holds no role,
-	so every guard that restricts a KOL (the budget, the workflow) restricts it the same way."""
-	user = frappe.session.user
-	frappe.session.user, frappe.local.user_perms = ACTOR, None
-	try:
-		yield
-	finally:
-		frappe.session.user, frappe.local.user_perms = user, None
 
 
 def refuse_answer(doc) -> None:

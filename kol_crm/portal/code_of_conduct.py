@@ -24,6 +24,7 @@ from frappe.utils.password import get_encryption_key
 from kol_crm.intake.applications import client_address, count_hit
 from kol_crm.intelligence import rules
 from kol_crm.outreach.email import contact_block_reason, ensure_outgoing_account
+from kol_crm.portal.actor import as_portal
 
 LINK_DAYS = 14  # a link acknowledges for this many days after it was sent
 PAGE = "/kol-code-of-conduct"
@@ -114,7 +115,8 @@ def acknowledge(token: str) -> dict:
 	"""The button of the Code of Conduct page: the token's KOL acknowledges the rules it shows."""
 	check_rate()
 	link = read_token(token)
-	result = rules.record_by_kol(link.kol, rules.SIGNED_LINK)
+	with as_portal():  # stamped "KOL Portal", as the portal's own writes
+		result = rules.record_by_kol(link.kol, rules.SIGNED_LINK)
 	return {"acknowledged": True, "new": result["new"], "rules_version": rules.version_label(link.version)}
 
 

@@ -2,6 +2,7 @@
 
 import frappe
 
+from kol_crm.portal.actor import ensure_actor
 from kol_crm.setup.boards import ensure_boards
 from kol_crm.setup.email_templates import ensure_email_templates
 from kol_crm.setup.records import sync_records
@@ -11,6 +12,7 @@ from kol_crm.utils.settings import PURPOSES
 
 def after_install() -> None:
 	sync_records(on_install=True)
+	ensure_actor()  # the portal's stamp (on a site installed before it: a patch)
 	ensure_boards()
 	ensure_email_templates()
 	ensure_settings()

@@ -5,7 +5,8 @@ dropped) and the records that link the Module Def (reports, workspace, web form,
 charts, chart sources). It leaves everything else, so before this hook an uninstalled site kept:
 
 - the records kol_crm ships in Frappe's own DocTypes: workflows, Workflow States and Workflow
-  Action Masters, Email Templates, Kanban Boards, the round-robin Assignment Rules, the roles;
+  Action Masters, Email Templates, Kanban Boards, the round-robin Assignment Rules, the roles,
+  the "KOL Portal" user the portal's writes are stamped with;
 - every record of another DocType that points at one of the app's DocTypes: the KOLs' Versions,
   Comments, Communications, ToDos, Files (and the files on disk), shares, follows, tags, User
   Permissions, Custom Fields, Property Setters, Notifications, Prepared Reports...;
@@ -32,6 +33,7 @@ import frappe
 from frappe.query_builder import DocType
 
 from kol_crm.permissions import PORTAL, ROLES
+from kol_crm.portal.actor import remove_actor
 from kol_crm.setup.boards import remove_boards
 from kol_crm.setup.email_templates import remove_email_templates
 from kol_crm.workflows import all_definitions, build_workflow_records
@@ -82,6 +84,7 @@ def before_uninstall() -> None:
 	remove_workflow_records()
 	remove_prepared_reports(reports)
 	remove_records_pointing_at(doctypes)
+	remove_actor()  # after the Versions and Comments it stamped on the app's records
 	frappe.cache.hdel("workflow", "KOL")
 	frappe.cache.hdel("workflow", "KOL Proposal")
 	frappe.cache.hdel("workflow", "KOL Content")

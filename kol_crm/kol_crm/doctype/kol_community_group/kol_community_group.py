@@ -27,6 +27,11 @@ class KOLCommunityGroup(Document):
 		program_type: DF.Literal["", "Paid", "Unpaid"]
 
 	# end: auto-generated types
+	@property
+	def member_count(self) -> int:
+		"""Active Members (a virtual field): counted from the memberships, never stored."""
+		return 0 if self.is_new() else groups.active_count(self.name)
+
 	def validate(self):
 		groups.validate_group(self)
 

@@ -27,9 +27,3 @@ class KOLCommunityMembership(Document):
 	# end: auto-generated types
 	def validate(self):
 		groups.validate_membership(self)
-
-	def on_update(self):
-		groups.on_membership_change(self)
-
-	def after_delete(self):
-		groups.on_membership_change(self)
