@@ -1,6 +1,9 @@
 """The demo builder (kol_crm.demo) fills a site through the real workflows, once.
 
-``demo.build()`` runs inside the test transaction without committing; the fixture rolls it back.
+A build takes about a minute on two cores, so the module builds the demo once (``built``), inside
+the open transaction and without committing; each test runs after a savepoint that is rolled
+back when it ends (its own ``rollback`` fixture, in place of conftest's), and the end of the
+module rolls the whole demo back.
 """
 
 import frappe
@@ -18,12 +21,48 @@ from kol_crm.workflows.kol_proposal import DEFINITION as PROPOSAL
 PARTNERSHIP_STATUSES = {"Active", "Paused", "Completed", "Terminated"}
 
 
+PORTAL_PASSWORD = "demo-Pass-2026"
+
+
+def _clear_caches() -> None:
+	frappe.clear_document_cache("KOL CRM Settings", "KOL CRM Settings")
+	frappe.local.kol_crm_tiers = None
+	frappe.local.outgoing_email_account = {}
+	frappe.set_user("Administrator")
+	frappe.local.message_log = []
+
+
+@pytest.fixture(scope="module")
+def built(site):
+	from tests import ops_helpers
+
+	frappe.db.rollback()
+	_clear_caches()
+	# the demo keeps programme categories a site already has (another test may have left some)
+	ops_helpers.settings(program_categories=[])
+	result = demo.build(password=PORTAL_PASSWORD)
+	yield result
+	frappe.db.rollback()
+	_clear_caches()
+	# nothing of the module was committed (a commit would leave the demo on the test site)
+	assert demo.demo_kols() == []
+
+
+@pytest.fixture(autouse=True)
+def rollback(built):
+	_clear_caches()
+	frappe.db.savepoint("demo_test")
+	yield
+	frappe.db.rollback(save_point="demo_test")
+	_clear_caches()
+
+
 def _values(doctype: str, field: str, filters: dict) -> set:
 	return set(frappe.get_all(doctype, filters=filters, pluck=field))
 
 
-def test_demo_covers_every_path_state_and_status():
-	result = demo.build()
+def test_demo_covers_every_path_state_and_status(built):
+	result = built
 	kols = demo.demo_kols()
 	own = {"name": ("in", kols)}
 	linked = {"kol": ("in", kols)}
@@ -84,9 +123,9 @@ def test_demo_covers_every_path_state_and_status():
 	assert any(d > today for d in follow_ups)
 
 
-def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds():
-	first = demo.build()
-	second = demo.build()
+def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds(built):
+	first = dict(built)
+	second = demo.build(password=PORTAL_PASSWORD)
 	marked = demo.demo_kols()[0]
 	frappe.db.set_value("KOL", marked, "fit_notes", "edited before the reset")
 	# an email of the demo's (demo.mail sends them): Frappe would only unlink it from the KOL
@@ -102,7 +141,7 @@ def test_running_the_builder_again_does_not_duplicate_and_reset_rebuilds():
 			"reference_name": marked,
 		}
 	).insert(ignore_permissions=True)
-	third = demo.build(reset=True)
+	third = demo.build(reset=True, password=PORTAL_PASSWORD)
 	assert not frappe.db.exists("Communication", email.name)
 
 	assert (first.pop("created"), second.pop("created"), third.pop("created")) == (True, False, True)
@@ -119,7 +158,6 @@ def test_demo_fills_both_boards_and_every_calendar():
 	from kol_crm import calendars
 	from kol_crm.setup import boards
 
-	demo.build()
 	kols = set(demo.demo_kols())
 	for board in (boards.EXTERNAL_BOARD, boards.INTERNAL_BOARD, boards.PROPOSAL_BOARD):
 		doc = frappe.get_doc("Kanban Board", board)
@@ -145,11 +183,7 @@ def test_demo_fills_both_boards_and_every_calendar():
 def test_demo_has_rules_acknowledged_a_violation_with_its_penalty_and_pacing_rows():
 	from kol_crm.demo.users import KOL_PORTAL
 	from kol_crm.intelligence import pacing, rules
-	from tests import ops_helpers
 
-	# the demo keeps programme categories a site already has (another test may have left some)
-	ops_helpers.settings(program_categories=[])
-	demo.build()
 	kols = demo.demo_kols()
 	enabled = frappe.get_all("KOL Rule", filters={"disabled": 0}, pluck="name")
 	assert {"No false claims", "Disclose paid content", "No poaching of users"} <= set(enabled)
@@ -176,7 +210,6 @@ def test_demo_has_rules_acknowledged_a_violation_with_its_penalty_and_pacing_row
 
 
 def test_demo_has_observations_and_a_camp_with_the_kols_found_there():
-	demo.build()
 	kols = demo.demo_kols()
 	observations = frappe.get_all(
 		"KOL Observation", filters={"kol": ("in", kols)}, fields=["source", "evidence", "observer"]
@@ -197,7 +230,6 @@ def test_demo_has_observations_and_a_camp_with_the_kols_found_there():
 
 
 def test_demo_has_community_groups_per_kol_type_and_audience_overlaps_in_pacing():
-	demo.build()
 	kols = {name: frappe.db.get_value("KOL", name, "kol_name") for name in demo.demo_kols()}
 	groups = {
 		g.name: g
@@ -225,14 +257,14 @@ def test_demo_has_community_groups_per_kol_type_and_audience_overlaps_in_pacing(
 	assert hint["coefficient"] > 0.3  # above the default threshold
 
 
-def test_demo_kol_logs_in_to_the_portal_with_something_to_do():
+def test_demo_kol_logs_in_to_the_portal_with_something_to_do(built):
 	from frappe.utils.password import check_password
 
 	from kol_crm.demo.users import KOL_PORTAL
 	from kol_crm.intelligence import rules
 	from kol_crm.portal import views
 
-	result = demo.build(password="demo-Pass-2026")
+	result = built
 	assert result["portal_logins"] == 1
 	kol = frappe.get_doc("KOL", {"portal_user": KOL_PORTAL})
 	assert kol.name in demo.demo_kols()
@@ -242,7 +274,7 @@ def test_demo_kol_logs_in_to_the_portal_with_something_to_do():
 		1,
 		{"KOL Portal User"},
 	)
-	assert check_password(KOL_PORTAL, "demo-Pass-2026", delete_tracker_cache=False) == KOL_PORTAL
+	assert check_password(KOL_PORTAL, PORTAL_PASSWORD, delete_tracker_cache=False) == KOL_PORTAL
 	assert not rules.has_acknowledged(kol.name)  # the rules changed since they acknowledged
 
 	frappe.set_user(KOL_PORTAL)
@@ -262,13 +294,13 @@ def test_demo_kol_logs_in_to_the_portal_with_something_to_do():
 		frappe.set_user("Administrator")
 
 
-def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forward():
+def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forward(built):
 	from frappe.utils import flt
 
 	from kol_crm.demo.settlements import PAYMENT_REFERENCE
 	from kol_crm.settlements import statements
 
-	result = demo.build()
+	result = built
 	linked = {"kol": ("in", demo.demo_kols())}
 	assert result["statements"] == 2
 	paid = frappe.get_doc("KOL Settlement Statement", {**linked, "workflow_state": "Paid"})
@@ -285,7 +317,6 @@ def test_demo_has_a_statement_paid_in_part_and_the_next_bringing_the_rest_forwar
 
 
 def test_demo_has_a_published_case_study_and_a_proposal_that_misses_the_kols_wants():
-	demo.build()
 	kols = demo.demo_kols()
 	study = frappe.get_doc("KOL Case Study", {"kol": ("in", kols)})
 	assert demo.counts()["case_studies"] == 1
