@@ -589,6 +589,11 @@ def begin(doc, enqueue: bool) -> str:
 	return jobs.start(ImportRun(doc.name), len(rows), values, enqueue=enqueue)
 
 
+def chunk_size() -> int:
+	"""File rows per chunk (a transaction): site config ``kol_import_chunk_size`` (default ``CHUNK``)."""
+	return max(cint(frappe.conf.get("kol_import_chunk_size")) or CHUNK, 1)
+
+
 COUNT_FIELDS = {
 	"Created": "created_count",
 	"Updated": "updated_count",
@@ -598,7 +603,7 @@ COUNT_FIELDS = {
 
 
 class ImportRun(jobs.ResumableRun):
-	"""A candidate import in chunks of ``CHUNK`` rows of its file (``kol_crm.utils.jobs``): the
+	"""A candidate import in chunks of ``chunk_size()`` rows of its file (``kol_crm.utils.jobs``): the
 	chunk's KOLs, its result rows, the import's counts and its checkpoint (rows of the file done)
 	written in one transaction, so that a row's KOL is inserted once even when its chunk is done
 	again after a crash. Each job reads the file once."""
@@ -625,7 +630,7 @@ class ImportRun(jobs.ResumableRun):
 		if self.error:  # the file went away or changed since the run started
 			return cint(state.checkpoint), 0, {"status": "Failed", "error": self.error}, False
 		after = cint(state.checkpoint)
-		part = self.rows[after : after + CHUNK]
+		part = self.rows[after : after + chunk_size()]
 		importer = self.importer
 		importer.results, importer.counts = [], dict.fromkeys(COUNT_FIELDS, 0)
 		for number, _data, error in part:
