@@ -342,6 +342,9 @@ class BulkRun(jobs.ResumableRun):
 	def progress_title(self) -> str:
 		return _(TITLES[self.action])
 
+	def progress_on_record(self) -> bool:
+		return False  # the user who started it sees the bar anywhere in the desk, as before
+
 
 def summary(run: str) -> dict:
 	"""A bulk run's results in the form of an inline action's summary (plus the run's name)."""

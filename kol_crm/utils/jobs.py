@@ -106,6 +106,11 @@ class ResumableRun:
 	def progress_title(self) -> str:
 		return _("Working in the background")
 
+	def progress_on_record(self) -> bool:
+		"""Whether the progress bar shows on the run record's form (else: wherever its user is in
+		the desk)."""
+		return True
+
 	# -- the run record
 	def read_state(self, for_update: bool = False) -> frappe._dict | None:
 		return frappe.db.get_value(self.doctype, self.name, "*", as_dict=True, for_update=for_update)
@@ -221,8 +226,7 @@ def work(
 			100 if finished else processed * 100 / max(total, 1),
 			title=run.progress_title(),
 			description=values["progress"],
-			doctype=run.doctype,
-			docname=run.name,
+			**({"doctype": run.doctype, "docname": run.name} if run.progress_on_record() else {}),
 		)
 		if finished:
 			run.after_finish(frappe._dict({**state, **values}))
