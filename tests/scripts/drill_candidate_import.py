@@ -19,7 +19,7 @@ import sys
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-ROWS = 120
+ROWS = 240
 TAG = "drill-import"
 HEADER = "kol_name,email,platform,handle,followers"
 

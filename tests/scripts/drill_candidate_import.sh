@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fault drill: a KOL Candidate Import (kol_crm/intake/candidate_import.py, in chunks of rows, each
 # committed with the import's checkpoint and counts: kol_crm/utils/jobs.py) survives a killed worker:
-#   1. an import of a 120-row file on the test site (6 rows with followers that are not a number,
-#      5 repeating an earlier row's email); chunks of 10 rows; it is queued as
+#   1. an import of a 240-row file on the test site (12 rows with followers that are not a number,
+#      10 repeating an earlier row's email); chunks of 10 rows; it is queued as
 #      Start Import queues a large file
 #   2. one RQ worker on the long queue works through it; after 3 chunks or more, the worker and
 #      its work horse are killed (SIGKILL); the checkpoint holds whole chunks only
@@ -29,7 +29,7 @@ refuse_beside_a_worker
 
 echo "drill: set up $SITE"
 bench_cmd --site "$SITE" set-config -p kol_import_chunk_size 10 >/dev/null
-check "a 120-row import" test "$(field "$(step setup)" rows)" = 120
+check "a 240-row import" test "$(field "$(step setup)" rows)" = 240
 
 echo "drill: Start Import queues it; one worker works through it"
 started="$(step start)"
@@ -57,11 +57,11 @@ wait_for_status 90 state status "Completed with Errors" || true
 
 result="$(step verify)"
 echo "  $result"
-check "the import completed, every row processed" python3 -c 'import json,sys; s=json.loads(sys.argv[1])["state"]; assert s["status"]=="Completed with Errors" and s["processed_rows"]==120 and (s["created_count"], s["skipped_count"], s["failed_count"])==(109, 5, 6), s' "$result"
+check "the import completed, every row processed" python3 -c 'import json,sys; s=json.loads(sys.argv[1])["state"]; assert s["status"]=="Completed with Errors" and s["processed_rows"]==240 and (s["created_count"], s["skipped_count"], s["failed_count"])==(218, 10, 12), s' "$result"
 check "every good row's KOL exists exactly once" test "$(field "$result" emails_with_one_kol)" = "$(field "$result" emails_expected)"
 check "no KOL was inserted twice" test "$(field "$result" most_kols_of_one_email)" = 1 -a "$(field "$result" unexpected_emails)" = 0
 check "every bad row has its error, every repeated row its reason" test "$(field "$result" failed_as_expected)" = True -a "$(field "$result" skipped_as_expected)" = True
-check "each row reported once" test "$(field "$result" rows_reported)" = 11 -a "$(field "$result" rows_reported_twice)" = 0
+check "each row reported once" test "$(field "$result" rows_reported)" = 22 -a "$(field "$result" rows_reported_twice)" = 0
 
 echo "drill: clean up"
 kill_worker
