@@ -76,7 +76,11 @@ scheduler_events = {
 	],
 	"cron": {
 		"30 1 * * *": ["kol_crm.tasks.nightly_scores"],
-		"*/5 * * * *": ["kol_crm.tasks.resume_stalled_recompute"],
+		"*/5 * * * *": [
+			"kol_crm.tasks.resume_stalled_recompute",
+			# bulk actions and candidate imports whose job was lost (kol_crm/utils/jobs.py)
+			"kol_crm.tasks.resume_stalled_runs",
+		],
 	},
 }
 
@@ -94,6 +98,7 @@ _CHILDREN = (
 	"KOL Partnership Rule",
 	"KOL Application Platform",
 	"KOL Candidate Import Row",
+	"KOL Bulk Run Row",
 	"KOL Content Version",
 	"KOL Event Participant",
 	"KOL Settlement Line",
@@ -103,6 +108,7 @@ _CHILDREN = (
 permission_query_conditions = {
 	"KOL": "kol_crm.permissions.kol_query_conditions",
 	"KOL Candidate Import": "kol_crm.permissions.own_record_query_conditions",
+	"KOL Bulk Run": "kol_crm.permissions.own_record_query_conditions",
 	**{dt: "kol_crm.permissions.linked_query_conditions" for dt in _LINKED},
 	**{dt: "kol_crm.permissions.child_query_conditions" for dt in _CHILDREN},
 }
@@ -110,6 +116,7 @@ permission_query_conditions = {
 has_permission = {
 	"KOL": "kol_crm.permissions.has_kol_permission",
 	"KOL Candidate Import": "kol_crm.permissions.has_own_record_permission",
+	"KOL Bulk Run": "kol_crm.permissions.has_own_record_permission",
 	**{dt: "kol_crm.permissions.has_linked_permission" for dt in _LINKED},
 	# another app's DocType: emails of a KOL only for users who may read its personal fields
 	"Communication": "kol_crm.permissions.has_communication_permission",

@@ -14,7 +14,7 @@ Roles:
   content under review, platform events, referral codes, observations, community group
   memberships, audience overlaps (only between two of their KOLs), settlement statements, case
   studies, and the child rows of all of these. Community groups and events are shared team
-  records everyone reads. Candidate imports: only their own.
+  records everyone reads. Candidate imports and bulk runs: only their own.
 
 Rules:
 - Every decision is made on **stored** values (what the database holds), never on the document
@@ -69,8 +69,8 @@ LINKED_DOCTYPES = (
 # linked DocTypes that name a second KOL: a restricted user needs that KOL too (an overlap
 # between an operator's KOL and another operator's is seen by managers and analysts only)
 SECOND_KOL_FIELDS = {"KOL Audience Overlap": "other_kol"}
-# DocTypes an operator sees only when they created them
-OWN_RECORD_DOCTYPES = ("KOL Candidate Import",)
+# DocTypes an operator sees only when they created them (a bulk run: the operator who started it)
+OWN_RECORD_DOCTYPES = ("KOL Candidate Import", "KOL Bulk Run")
 # child rows that name a KOL in their own ``kol`` field under a parent everyone reads (the
 # participants of a KOL Event): each row follows its KOL's row rule as well as the parent's
 KOL_ROW_CHILDREN = ("KOL Event Participant",)

@@ -5,6 +5,7 @@ from kol_crm.intelligence import deliverables, recompute, reminders, reviews, ti
 from kol_crm.kol_crm.report import utils as reporting
 from kol_crm.outreach import outage, sequences
 from kol_crm.settlements import statements
+from kol_crm.utils import jobs
 
 
 def daily() -> None:
@@ -22,6 +23,10 @@ def nightly_scores() -> None:
 
 def resume_stalled_recompute() -> None:
 	recompute.resume_stalled()
+
+
+def resume_stalled_runs() -> None:
+	jobs.resume_stalled()
 
 
 def send_sequence_steps() -> None:

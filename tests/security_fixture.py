@@ -362,6 +362,23 @@ def build() -> World:
 		}
 	).insert()
 	extra["File"] = [file.name]
+	# a bulk action B ran in the background (the code writes runs: nobody creates one in the desk)
+	bulk_run = frappe.get_doc(
+		{
+			"doctype": "KOL Bulk Run",
+			"action": "set_field",
+			"parameters": '{"fieldname": "intake_purpose", "value": "Conversion"}',
+			"started_by": f.OPERATOR_B,
+			"status": "Completed",
+			"progress": "1 of 1 KOLs",
+			"total": 1,
+			"processed": 1,
+			"done_count": 1,
+			"results": [
+				{"kol": kol.name, "kol_name": kol.kol_name, "result": "Done", "message": m("bulkmsg")}
+			],
+		}
+	).insert(ignore_permissions=True)
 	frappe.set_user("Administrator")
 	# last, as a bounce does it: an address of B's bounced, and the server's reason repeats it
 	bounce = f"5.1.1 failed: smtp; 550 <{tok}bounced@b-creators.example>"
@@ -454,6 +471,8 @@ def build() -> World:
 	frappe.set_user("Administrator")
 
 	records = _collect(kol.name, application.name, candidate_import.name)
+	records["KOL Bulk Run"] = [bulk_run.name]
+	records["KOL Bulk Run Row"] = [row.name for row in bulk_run.results]
 	records["KOL Event Participant"] = [row.name for row in camp.participants if row.kol == kol.name]
 	world = World(tok, kol.name, a_kol.name, records, set(), set(), extra)
 	# the converted user's reference is personal (permlevel 1, with the raw payload that repeats it);
@@ -723,6 +742,7 @@ def destroy(world: World) -> None:
 		"KOL Proposal",
 		"KOL Application",
 		"KOL Candidate Import",
+		"KOL Bulk Run",
 	]
 	kols = [world.kol, world.a_kol]
 	for doctype in order:

@@ -12,6 +12,7 @@ import pytest
 
 from kol_crm.outreach import bulk
 from kol_crm.outreach.email import TemplateFieldError
+from kol_crm.utils import jobs
 from tests import factories as f
 from tests import test_email
 from tests.api import ApiSession
@@ -331,24 +332,40 @@ def test_a_large_selection_runs_as_a_background_job_with_progress(email_account,
 	names = [k.name for k in kols]
 	queued, progress, events = [], [], []
 	monkeypatch.setattr(bulk, "INLINE_LIMIT", 2)
+	monkeypatch.setitem(frappe.conf, "kol_bulk_chunk_size", 2)
 	monkeypatch.setattr(frappe, "enqueue", lambda method, **kwargs: queued.append((method, kwargs)))
-	monkeypatch.setattr(bulk, "_commit", lambda: None)  # the test's transaction is rolled back
 	monkeypatch.setattr(frappe, "publish_progress", lambda percent, **kw: progress.append(percent))
 	monkeypatch.setattr(
 		frappe, "publish_realtime", lambda event, message, **kw: events.append((event, message))
 	)
 
 	frappe.set_user(f.OPERATOR_A)
-	assert bulk.send_outreach(names, TEMPLATE) == {"action": "send_outreach", "total": 3, "queued": True}
+	started = bulk.send_outreach(names, TEMPLATE)
+	run = started.pop("run")
+	assert started == {"action": "send_outreach", "total": 3, "queued": True}
 	assert not any(_communications(n) for n in names)  # nothing sent in the request
+	assert frappe.db.get_value("KOL Bulk Run", run, ["status", "progress", "owner"]) == (
+		"Running",
+		"0 of 3 KOLs",
+		f.OPERATOR_A,
+	)
+	# the same request again (a double click) while the run is going: the same run
+	assert bulk.send_outreach(names, TEMPLATE)["run"] == run and len(queued) == 1
 
 	method, kwargs = queued[0]
-	assert method == "kol_crm.outreach.bulk.run_job" and kwargs["queue"] == "long"
-	assert kwargs["deduplicate"] and kwargs["job_id"] == bulk.job_id("send_outreach", names, kwargs["params"])
-	summary = bulk.run_job(kwargs["action"], kwargs["names"], kwargs["params"])
+	assert method == jobs.JOB_METHOD and kwargs["queue"] == "long" and kwargs["deduplicate"]
+	assert (kwargs["kind"], kwargs["name"], kwargs["after"]) == ("bulk", run, 0)
+	# the job as a worker runs it, minus the commits (the test's transaction is rolled back)
+	assert jobs.run_job(kwargs["kind"], run, kwargs["token"], 0, commit=False) == 2
+	summary = bulk.summary(run)
 	assert len(summary["done"]) == 3
-	assert progress[-1] == 100 and len(progress) == 3
+	assert progress == [pytest.approx(200 / 3), 100]
 	assert [e for e in events if e[0] == bulk.DONE_EVENT] == [(bulk.DONE_EVENT, summary)]
+	assert frappe.db.get_value("KOL Bulk Run", run, ["status", "progress", "done_count"]) == (
+		"Completed",
+		"3 of 3 KOLs",
+		3,
+	)
 	for name in names:
 		assert len(_communications(name)) == 1 and len(_interactions(name)) == 1
 

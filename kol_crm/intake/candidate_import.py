@@ -5,7 +5,12 @@ as in the desk: the KOL's whole validation, its naming, and everything that runs
 (the tier change log, the Assignment Rule's round robin, the workflow action, a Version naming
 the import, global search, sequences and reminders). The import adds only what surrounds the
 saves: duplicates are looked up for a chunk of rows in a handful of queries instead of four
-queries per row, and a background job commits every chunk. The saves cost what they cost in the
+queries per row. A file of more than ``INLINE_LIMIT`` rows is imported in the background in
+chunks of ``CHUNK`` rows, each committed with the import's checkpoint and counts
+(``kol_crm.utils.jobs``): a worker killed or Redis restarted in the middle, the import goes on
+from its checkpoint, and no row's KOL is inserted twice; the form shows the rows done so far. The
+saves skip the pacing, audience overlap and internal-first notices (``skip_pacing_warning``), which
+the import would drop anyway and the overlap one of which reads the category's Active KOLs. The saves cost what they cost in the
 desk (mostly Frappe's own after-save work), so a large file imports at about the speed of one
 ``insert()`` per KOL (``kol_crm.benchmarks.import_speed``). A row that matches an existing KOL (email,
 phone, WeChat ID or platform + handle) is skipped or updates that KOL, as the importer chose;
@@ -31,9 +36,10 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import now, strip_html
+from frappe.utils import cint, now, strip_html
 
 from kol_crm.permissions import can_access_kol, is_restricted
+from kol_crm.utils import jobs
 from kol_crm.utils.dedupe import CONTACT_KEYS, hidden_duplicate
 from kol_crm.utils.validation import normalise_handle
 
@@ -320,9 +326,8 @@ class CandidateImport:
 	  it (Frappe records a creation in a Version only when it knows where the record came from).
 	"""
 
-	def __init__(self, import_doc, commit: bool):
+	def __init__(self, import_doc):
 		self.doc = import_doc
-		self.commit = commit
 		self.results: list[dict] = []
 		self.counts = {"Created": 0, "Updated": 0, "Skipped": 0, "Failed": 0}
 		self.access: dict[tuple[str, str], bool] = {}
@@ -333,26 +338,6 @@ class CandidateImport:
 			"docname": import_doc.name,
 			"label": _("via KOL Candidate Import"),
 		}
-
-	def run(self) -> None:
-		frappe.has_permission("KOL", "create", throw=True)
-		self.overwrite = overwrite_fields(self.doc.get("overwrite_columns"))
-		rows = read_rows(self.content())
-		for number, _data, error in rows:
-			if error:
-				self.report(number, "Failed", message=error)
-		batch = [(n, d) for n, d, err in rows if d]
-		for done, chunk in enumerate(_chunks(batch, CHUNK), start=1):
-			self.import_chunk(chunk)
-			if self.commit:
-				frappe.db.commit()
-			frappe.publish_progress(
-				min(100, done * CHUNK * 100 / max(len(batch), 1)),
-				title=_("Importing KOL candidates"),
-				doctype=self.doc.doctype,
-				docname=self.doc.name,
-			)
-		self.save_results(len(rows))
 
 	def content(self) -> str:
 		file = import_file_doc(self.doc)
@@ -387,6 +372,9 @@ class CandidateImport:
 			doc = frappe.get_doc(data)
 			doc.flags.dedupe_checked = True
 			doc.flags.updater_reference = self.reference
+			# the pacing, overlap and internal-first notices are per-row messages the import drops
+			# anyway; the overlap one reads the category's Active KOLs on every row
+			doc.flags.skip_pacing_warning = True
 			doc.insert()
 		except Exception as e:
 			frappe.db.rollback(save_point=ROW_SAVEPOINT)
@@ -450,30 +438,29 @@ class CandidateImport:
 		self.counts[result] += 1
 		self.results.append({"row_number": number, "result": result, "kol": kol, "message": message})
 
-	def save_results(self, total: int) -> None:
-		"""The counts, and a result row for each row not created. The result rows are the import's
-		log (a child table without a controller), written in one statement: saving the import again
-		would only re-check its file."""
-		status = "Completed with Errors" if self.counts["Failed"] else "Completed"
-		self.doc.db_set(
-			{
-				"status": status,
-				"total_rows": total,
-				"created_count": self.counts["Created"],
-				"updated_count": self.counts["Updated"],
-				"skipped_count": self.counts["Skipped"],
-				"failed_count": self.counts["Failed"],
-				"error": None,
-			}
-		)
-		frappe.db.delete("KOL Candidate Import Row", {"parent": self.doc.name})
+	def replay(self, rows: list[tuple[int, dict | None, str | None]]) -> None:
+		"""The file's keys as the rows before a checkpoint left them (``seen``), without touching
+		the database: a resumed import reports a later duplicate against the same earlier row."""
+		for number, data, _error in rows:
+			if data is None:
+				continue
+			keys = keys_of(data)
+			if not any(k in self.seen for k in keys):
+				self.seen.update({k: number for k in keys})
+
+	def write_results(self, offset: int) -> None:
+		"""A result row for each row of the chunk not created (the import's log: a child table
+		without a controller), numbered after the ``offset`` rows written by earlier chunks, in
+		one statement."""
+		if not self.results:
+			return
 		stamp, user = now(), frappe.session.user
 		row = {"parent": self.doc.name, "parenttype": self.doc.doctype, "parentfield": "results"}
 		row |= {"creation": stamp, "modified": stamp, "owner": user, "modified_by": user}
 		fields = [*row, "name", "idx", "row_number", "result", "kol", "message"]
 		rows = [
 			{**row, **r, "name": frappe.generate_hash(length=10), "idx": idx}
-			for idx, r in enumerate(sorted(self.results, key=lambda r: r["row_number"]), start=1)
+			for idx, r in enumerate(sorted(self.results, key=lambda r: r["row_number"]), start=offset + 1)
 		]
 		frappe.db.bulk_insert("KOL Candidate Import Row", fields, [[r[f] for f in fields] for r in rows])
 
@@ -547,6 +534,7 @@ def update_kol(
 			if account.get(field) not in (None, ""):
 				apply(have[key], field, account[field], f"{key[0]} {have[key].handle} {field}")
 	doc.flags.updater_reference = updater_reference
+	doc.flags.skip_pacing_warning = bool(updater_reference)  # an import: its notices are dropped
 	doc.save()
 	summary = [_("Changed: {0}.").format("; ".join(changes)) if changes else _("Nothing to change.")]
 	if kept:
@@ -562,36 +550,110 @@ def update_kol(
 
 @frappe.whitelist()
 def start_import(name: str) -> dict:
-	"""The form's "Start Import" button: small files now, large ones in a background job."""
+	"""The form's "Start Import" button: small files now, large ones in the background."""
 	doc = frappe.get_doc("KOL Candidate Import", name)
 	doc.check_permission("write")
 	if doc.status in ("Queued", "Running"):
 		frappe.throw(_("This import is already {0}.").format(_(doc.status)))
-	rows = CandidateImport(doc, commit=False).content().count("\n")
+	rows = CandidateImport(doc).content().count("\n")
 	if rows <= INLINE_LIMIT:
 		run(doc)
 		return {"status": doc.status, "queued": False}
-	doc.db_set("status", "Queued")
-	frappe.enqueue(run_job, queue="long", timeout=3600, import_name=name, enqueue_after_commit=True)
-	return {"status": "Queued", "queued": True}
+	try:
+		begin(doc, enqueue=True)
+	except (ImportFileError, ImportFileAccessError) as e:
+		doc.db_set({"status": "Failed", "error": _clean(e)})
+		return {"status": "Failed", "queued": False}
+	return {"status": jobs.RUNNING, "queued": True}
 
 
 def run(doc, commit: bool = False) -> None:
+	"""The whole import now, chunk by chunk, as the session user (a small file, tests)."""
 	try:
-		doc.db_set("status", "Running")
-		CandidateImport(doc, commit=commit).run()
+		token = begin(doc, enqueue=False)
+		jobs.run_to_end(ImportRun(doc.name), token, commit=commit)
 	except (ImportFileError, ImportFileAccessError) as e:
 		doc.db_set({"status": "Failed", "error": _clean(e)})
 	doc.reload()
 
 
+def begin(doc, enqueue: bool) -> str:
+	"""Check the file and the user, clear an earlier run's results and start the run
+	(``kol_crm.utils.jobs``); its first job is queued when ``enqueue``. The run's token."""
+	frappe.has_permission("KOL", "create", throw=True)
+	overwrite_fields(doc.get("overwrite_columns"))
+	rows = read_rows(CandidateImport(doc).content())
+	frappe.db.delete("KOL Candidate Import Row", {"parent": doc.name, "parenttype": doc.doctype})
+	counts = dict.fromkeys(("created_count", "updated_count", "skipped_count", "failed_count"), 0)
+	values = {**counts, "error": None, "started_by": frappe.session.user}
+	return jobs.start(ImportRun(doc.name), len(rows), values, enqueue=enqueue)
+
+
+def chunk_size() -> int:
+	"""File rows per chunk (a transaction): site config ``kol_import_chunk_size`` (default ``CHUNK``)."""
+	return max(cint(frappe.conf.get("kol_import_chunk_size")) or CHUNK, 1)
+
+
+COUNT_FIELDS = {
+	"Created": "created_count",
+	"Updated": "updated_count",
+	"Skipped": "skipped_count",
+	"Failed": "failed_count",
+}
+
+
+class ImportRun(jobs.ResumableRun):
+	"""A candidate import in chunks of ``chunk_size()`` rows of its file (``kol_crm.utils.jobs``): the
+	chunk's KOLs, its result rows, the import's counts and its checkpoint (rows of the file done)
+	written in one transaction, so that a row's KOL is inserted once even when its chunk is done
+	again after a crash. Each job reads the file once."""
+
+	kind = "import"
+	doctype = "KOL Candidate Import"
+	processed_field = "processed_rows"
+	total_field = "total_rows"
+
+	def user(self, state: frappe._dict) -> str:
+		return state.started_by or state.owner
+
+	def prepare(self, state: frappe._dict) -> None:
+		self.importer = CandidateImport(frappe.get_doc(self.doctype, self.name))
+		self.error = None
+		try:
+			self.importer.overwrite = overwrite_fields(state.overwrite_columns)
+			self.rows = read_rows(self.importer.content())
+		except (ImportFileError, ImportFileAccessError) as e:
+			self.error, self.rows = _clean(e), []
+		self.importer.replay(self.rows[: cint(state.checkpoint)])
+
+	def chunk(self, state: frappe._dict) -> tuple[int, int, dict, bool]:
+		if self.error:  # the file went away or changed since the run started
+			return cint(state.checkpoint), 0, {"status": "Failed", "error": self.error}, False
+		after = cint(state.checkpoint)
+		part = self.rows[after : after + chunk_size()]
+		importer = self.importer
+		importer.results, importer.counts = [], dict.fromkeys(COUNT_FIELDS, 0)
+		for number, _data, error in part:
+			if error:
+				importer.report(number, "Failed", message=error)
+		importer.import_chunk([(n, d) for n, d, err in part if d])
+		written = sum(cint(state[COUNT_FIELDS[r]]) for r in ("Updated", "Skipped", "Failed"))
+		importer.write_results(written)
+		values = {f: cint(state[f]) + importer.counts[r] for r, f in COUNT_FIELDS.items()}
+		return after + len(part), len(part), values, after + len(part) >= len(self.rows)
+
+	def finish(self, state: frappe._dict) -> dict:
+		return {"status": "Completed with Errors" if cint(state.failed_count) else "Completed", "error": None}
+
+	def describe(self, done: int, total: int) -> str:
+		return _("{0} of {1} rows").format(done, total)
+
+	def progress_title(self) -> str:
+		return _("Importing KOL candidates")
+
+
 def run_job(import_name: str) -> None:
-	"""Background job: commits chunk by chunk so that progress survives a crash."""
+	"""A job queued by an earlier version: the import starts again as a resumable run."""
 	doc = frappe.get_doc("KOL Candidate Import", import_name)
-	try:
-		run(doc, commit=True)
-	except Exception:
-		frappe.db.rollback()
-		doc.db_set({"status": "Failed", "error": _("Unexpected error; see the Error Log.")})
-		frappe.log_error(title=_("KOL candidate import failed"), reference_doctype=doc.doctype)
+	begin(doc, enqueue=True)
 	frappe.db.commit()

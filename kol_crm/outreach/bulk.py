@@ -8,8 +8,12 @@ with its reason, and the others go through. The user must be allowed to write ea
 (operators: the KOLs they own or are assigned to).
 
 Up to ``INLINE_LIMIT`` KOLs run in the request and the summary is returned. Larger selections
-run as a background job (same user), committing per KOL, with ``frappe.publish_progress`` and a
-``kol_bulk_action_done`` realtime event to the user carrying the summary.
+become a KOL Bulk Run: a record the user opens (its status, progress and a result row per KOL),
+worked through in the background as that user, in chunks of ``chunk_size()`` KOLs, each committed
+with the run's checkpoint (``kol_crm.utils.jobs``): a worker killed or Redis restarted in the
+middle of a run, the run goes on from its checkpoint, and no KOL is emailed twice nor left out.
+Each chunk moves the progress bar; the end sends a ``kol_bulk_action_done`` realtime event to the
+user carrying the summary.
 
 A summary is ``{"action", "total", "queued", "done": [...], "skipped": [...], "failed": [...]}``,
 each entry ``{"kol", "kol_name", "message"}``.
@@ -21,7 +25,7 @@ import json
 import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow, get_transitions
-from frappe.utils import strip_html
+from frappe.utils import cint, now_datetime, strip_html
 
 from kol_crm.community import groups
 from kol_crm.intelligence import rules
@@ -29,6 +33,7 @@ from kol_crm.outreach import email as outreach
 from kol_crm.outreach import sequences
 from kol_crm.permissions import MANAGER, OPERATOR
 from kol_crm.portal import code_of_conduct
+from kol_crm.utils import jobs
 from kol_crm.workflows import kol_lifecycle
 
 INLINE_LIMIT = 20
@@ -213,55 +218,163 @@ def parse_names(names: str | list[str]) -> list[str]:
 
 
 def run(action: str, names: str | list[str], params: dict) -> dict:
-	"""Run ``action`` for each KOL: inline for a few, as a background job for more."""
+	"""Run ``action`` for each KOL: inline for a few, as a KOL Bulk Run in the background for more."""
 	names = parse_names(names)
 	frappe.has_permission("KOL", "write", throw=True)
 	if len(names) > INLINE_LIMIT:
-		frappe.enqueue(
-			"kol_crm.outreach.bulk.run_job",
-			queue="long",
-			timeout=max(600, 2 * len(names)),
-			# the same request twice (a double click) while the first is queued or running: once
-			job_id=job_id(action, names, params),
-			deduplicate=True,
-			action=action,
-			names=names,
-			params=params,
-		)
-		return {"action": action, "total": len(names), "queued": True}
-	return process(action, names, params, commit=False)
+		return start_run(action, names, params)
+	return process(action, names, params)
 
 
 def job_id(action: str, names: list[str], params: dict) -> str:
+	"""The request's key: the same request twice (a double click) while its run is going: one run."""
 	key = json.dumps([frappe.session.user, action, names, params], sort_keys=True)
 	return f"kol_bulk_{action}_{hashlib.sha1(key.encode()).hexdigest()}"
 
 
-def run_job(action: str, names: list[str], params: dict) -> dict:
-	"""Background job (runs as the user who started it): commit per KOL, report progress."""
-	return process(action, names, params, commit=True)
-
-
-def process(action: str, names: list[str], params: dict, commit: bool) -> dict:
+def process(action: str, names: list[str], params: dict) -> dict:
+	"""The summary of ``action`` done for each KOL in this request (a few KOLs)."""
 	fn = ACTIONS[action]
-	summary = {"action": action, "total": len(names), "queued": commit, DONE: [], SKIPPED: [], FAILED: []}
-	for i, name in enumerate(names, 1):
+	summary = {"action": action, "total": len(names), "queued": False, DONE: [], SKIPPED: [], FAILED: []}
+	for name in names:
 		status, entry = process_one(fn, name, params)
 		summary[status].append(entry)
-		if commit:
-			_commit()
-			frappe.publish_progress(
-				i * 100 / len(names),
-				title=_(TITLES[action]),
-				description=_("{0} of {1}").format(i, len(names)),
-			)
-	if commit:
-		frappe.publish_realtime(DONE_EVENT, summary, user=frappe.session.user)
 	return summary
 
 
-def _commit() -> None:
-	frappe.db.commit()  # background job only: each KOL is its own unit of work
+# ------------------------------------------------------------------ in the background
+
+RUN = "KOL Bulk Run"
+ROW = "KOL Bulk Run Row"
+DEFAULT_CHUNK_SIZE = 20
+RESULTS = {DONE: "Done", SKIPPED: "Skipped", FAILED: "Failed"}
+COUNT_FIELDS = {DONE: "done_count", SKIPPED: "skipped_count", FAILED: "failed_count"}
+
+
+def chunk_size() -> int:
+	"""KOLs per chunk (a transaction): site config ``kol_bulk_chunk_size`` (default 20)."""
+	return max(cint(frappe.conf.get("kol_bulk_chunk_size")) or DEFAULT_CHUNK_SIZE, 1)
+
+
+def start_run(action: str, names: list[str], params: dict) -> dict:
+	"""A KOL Bulk Run with a Pending row per KOL, its first job queued; the user follows it on the
+	run's form. The same request while its run is going returns that run."""
+	key = job_id(action, names, params)
+	run = frappe.db.get_value(RUN, {"request_key": key, "status": jobs.RUNNING}, "name")
+	if not run:
+		doc = frappe.get_doc(
+			{
+				"doctype": RUN,
+				"action": action,
+				"parameters": json.dumps(params, sort_keys=True),
+				"started_by": frappe.session.user,
+				"request_key": key,
+			}
+		)
+		doc.insert(ignore_permissions=True)  # the code records the user's own run (read-only in the desk)
+		add_rows(doc.name, names)
+		jobs.start(BulkRun(doc.name), len(names))
+		run = doc.name
+	return {"action": action, "total": len(names), "queued": True, "run": run}
+
+
+def add_rows(run: str, names: list[str]) -> None:
+	"""One Pending result row per KOL, in the order selected (one statement per 1,000)."""
+	now, user = now_datetime(), frappe.session.user
+	fields = ("name", "creation", "modified", "owner", "modified_by", "parent", "parenttype")
+	fields += ("parentfield", "idx", "kol", "result")
+	rows = [
+		(frappe.generate_hash(length=10), now, now, user, user, run, RUN, "results", idx, name, "Pending")
+		for idx, name in enumerate(names, 1)
+	]
+	frappe.db.bulk_insert(ROW, fields, rows, chunk_size=1000)
+
+
+class BulkRun(jobs.ResumableRun):
+	"""A bulk action in chunks of ``chunk_size()`` KOLs (``kol_crm.utils.jobs``): the chunk's KOLs
+	are changed or emailed, their result rows, the run's counts and its checkpoint (the last row's
+	``idx``) written in one transaction, so that a KOL is emailed once even when its chunk is done
+	again after a crash."""
+
+	kind = "bulk"
+	doctype = RUN
+
+	def prepare(self, state: frappe._dict) -> None:
+		self.action = state.action
+		self.fn = ACTIONS[state.action]
+		self.params = json.loads(state.parameters or "{}")
+
+	def chunk(self, state: frappe._dict) -> tuple[int, int, dict, bool]:
+		after = cint(state.checkpoint)
+		rows = frappe.get_all(
+			ROW,
+			filters={"parent": self.name, "parenttype": RUN, "idx": (">", after)},
+			fields=["name", "idx", "kol"],
+			order_by="idx",
+			limit=chunk_size(),
+		)
+		counts = dict.fromkeys(RESULTS, 0)
+		for row in rows:
+			status, entry = process_one(self.fn, row.kol, self.params)
+			counts[status] += 1
+			frappe.db.set_value(
+				ROW,
+				row.name,
+				{"result": RESULTS[status], "kol_name": entry["kol_name"], "message": entry["message"]},
+				update_modified=False,
+			)
+		last = rows[-1].idx if rows else after
+		values = {COUNT_FIELDS[s]: cint(state[COUNT_FIELDS[s]]) + n for s, n in counts.items()}
+		return last, len(rows), values, last >= cint(state.total)
+
+	def finish(self, state: frappe._dict) -> dict:
+		return {"status": "Completed with Errors" if cint(state.failed_count) else "Completed"}
+
+	def after_finish(self, state: frappe._dict) -> None:
+		frappe.publish_realtime(DONE_EVENT, summary(self.name), user=state.started_by or state.owner)
+
+	def user(self, state: frappe._dict) -> str:
+		return state.started_by or state.owner
+
+	def describe(self, done: int, total: int) -> str:
+		return _("{0} of {1} KOLs").format(done, total)
+
+	def progress_title(self) -> str:
+		return _(TITLES[self.action])
+
+	def progress_on_record(self) -> bool:
+		return False  # the user who started it sees the bar anywhere in the desk, as before
+
+
+def summary(run: str) -> dict:
+	"""A bulk run's results in the form of an inline action's summary (plus the run's name)."""
+	doc = frappe.db.get_value(RUN, run, ["action", "total"], as_dict=True)
+	out = {
+		"action": doc.action,
+		"total": doc.total,
+		"queued": True,
+		"run": run,
+		DONE: [],
+		SKIPPED: [],
+		FAILED: [],
+	}
+	status = {label: key for key, label in RESULTS.items()}
+	for row in frappe.get_all(
+		ROW,
+		filters={"parent": run, "parenttype": RUN},
+		fields=["kol", "kol_name", "result", "message"],
+		order_by="idx",
+	):
+		if row.result in status:
+			out[status[row.result]].append(
+				{"kol": row.kol, "kol_name": row.kol_name, "message": row.message or ""}
+			)
+	return out
+
+
+def run_job(action: str, names: list[str], params: dict) -> dict:
+	"""A job queued by an earlier version (one job for every KOL): becomes a KOL Bulk Run."""
+	return start_run(action, names, params)
 
 
 def process_one(fn, name: str, params: dict) -> tuple[str, dict]:

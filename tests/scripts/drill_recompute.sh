@@ -14,38 +14,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib.sh
 
-SITE="${KOL_TEST_SITE:-kol-test.localhost}"
-ensure_user
-KOL_BENCH_DIR="${KOL_BENCH_DIR:-$(bench_home)/frappe-bench}"
-export KOL_BENCH_DIR
-[ -f "$KOL_BENCH_DIR/sites/$SITE/site_config.json" ] || die "no test site: run scripts/test.sh first"
-DRILL="$PWD/tests/scripts/drill_recompute.py"
-# a checkout the bench user can't read (a private folder): the bench's copy of it (scripts/test.sh)
-as_user test -r "$DRILL" || DRILL="$KOL_BENCH_DIR/apps/kol_crm/tests/scripts/drill_recompute.py"
-WORKER_LOG="$KOL_BENCH_DIR/logs/kol-drill-recompute-worker.log"
-
 source tests/scripts/checks.sh
-step() { (cd "$KOL_BENCH_DIR/sites" && as_user "$KOL_BENCH_DIR/env/bin/python" "$DRILL" "$SITE" "$1" | tail -1); }
-field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"; }
+source tests/scripts/drills.sh
+drill_init recompute
 
-worker_pid=""
-horses_killed=0
-start_worker() {
-	worker_pid="$(cd "$KOL_BENCH_DIR/sites" && as_user bash -c \
-		'setsid "$2/env/bin/python" -m frappe.utils.bench_helper frappe worker --queue long >>"$1" 2>&1 </dev/null & echo $!' \
-		_ "$WORKER_LOG" "$KOL_BENCH_DIR")"
-}
-kill_worker() { # the worker and its work horse (RQ forks it into a session of its own), no grace
-	[ -n "$worker_pid" ] || return 0
-	local horse
-	horses_killed=0
-	for horse in $(pgrep -P "$worker_pid"); do
-		horses_killed=$((horses_killed + 1))
-		kill -KILL -- "-$horse" 2>/dev/null || kill -KILL "$horse" 2>/dev/null || true
-	done
-	kill -KILL -- "-$worker_pid" 2>/dev/null || kill -KILL "$worker_pid" 2>/dev/null || true
-	worker_pid=""
-}
 finish() {
 	kill_worker
 	bench_cmd --site "$SITE" set-config kol_recompute_chunk_size None >/dev/null 2>&1 || true
@@ -53,9 +25,7 @@ finish() {
 }
 trap finish EXIT
 
-if pgrep -f "frappe worker" >/dev/null; then
-	die "an RQ worker is already running on this machine (scripts/serve.sh stop?): the drill needs the only one"
-fi
+refuse_beside_a_worker
 
 echo "drill: set up $SITE"
 bench_cmd --site "$SITE" set-config -p kol_recompute_chunk_size 25 >/dev/null
@@ -67,13 +37,7 @@ echo "  $started"
 run="$(field "$started" recompute_run)"
 check "the run is queued" test -n "$run"
 start_worker
-deadline=$((SECONDS + 180))
-done_before=0
-while [ "$SECONDS" -lt "$deadline" ]; do
-	done_before="$(field "$(step state)" recompute_done)"
-	[ "$done_before" -ge 75 ] && break
-	sleep 0.3
-done
+done_before="$(wait_for 180 state recompute_done 75)"
 kill_worker
 check "the worker was killed after $done_before KOLs (3 or more chunks)" test "$done_before" -ge 75
 check "in the middle of a chunk (its work horse was killed too)" test "$horses_killed" -ge 1
@@ -90,11 +54,7 @@ echo "drill: the worker starts again; the scheduler resumes the stalled run"
 start_worker
 step stall >/dev/null
 check "the resume task queues the run again" test "$(field "$(step resume)" recompute_run)" = "$run"
-deadline=$((SECONDS + 240))
-while [ "$SECONDS" -lt "$deadline" ]; do
-	[ "$(field "$(step state)" recompute_status)" = Finished ] && break
-	sleep 1
-done
+wait_for_status 240 state recompute_status Finished || true
 result="$(step verify)"
 echo "  $result"
 check "the run finished, every drill KOL counted" python3 -c 'import json,sys; r=json.loads(sys.argv[1]); s=r["state"]; assert s["recompute_status"]=="Finished" and s["recompute_done"]>=300, s' "$result"

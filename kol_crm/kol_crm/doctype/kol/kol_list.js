@@ -76,10 +76,21 @@ function kol_bulk_call(method, args, listview) {
 			const summary = r.message;
 			if (!summary) return;
 			if (summary.queued) {
-				frappe.show_alert({
-					message: __("{0} KOLs are being processed in the background.", [summary.total]),
-					indicator: "blue",
-				});
+				// a KOL Bulk Run: its form shows the progress and the result for each KOL
+				const esc = frappe.utils.escape_html;
+				const link = `<a href="/app/kol-bulk-run/${encodeURIComponent(summary.run)}">${esc(
+					summary.run
+				)}</a>`;
+				frappe.show_alert(
+					{
+						message: __("{0} KOLs are being processed in the background: {1}", [
+							summary.total,
+							link,
+						]),
+						indicator: "blue",
+					},
+					15
+				);
 				return;
 			}
 			kol_bulk_show_summary(summary);
