@@ -1,13 +1,16 @@
 """Step 2 for the reports: each report's ``execute`` beside the hand-written SQL for the same answer.
 
-For KOL Pipeline the "optimal SQL" is the same two queries as raw SQL plus the same reduction in
-Python (``pipeline_rows``): the medians need each KOL's sequence of states.
+For KOL Pipeline the "optimal SQL" is three hand-written queries on the KOL State Change log
+(KOLs per current state; each KOL's furthest logged stage, counted; the median and number of
+completed stays, with the ``LAG`` and ``MEDIAN`` window functions) and the same few-row
+reduction in Python (``pipeline_rows``).
 """
 
 import frappe
 from frappe.utils import add_days, nowdate
 
-from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows
+from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows, stage_index
+from kol_crm.kol_crm.report.utils import BEYOND_ACTIVE, FUNNEL, PATHS
 from kol_crm.permissions import assign_pattern
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
 
@@ -31,20 +34,47 @@ def own(user: str | None, alias: str = "k") -> tuple[str, dict]:
 	}
 
 
+def _stage_sql(state_column: str) -> str:
+	"""The stage a logged state shows on the KOL's path, as a CASE over the app's constants."""
+	whens = " ".join(
+		f"when k.intake_path = '{path}' and {state_column} = '{state}' then {stage_index(path, state)}"
+		for path in PATHS
+		for state in (*FUNNEL[path], *BEYOND_ACTIVE)
+	)
+	return f"coalesce(case {whens} end, -1)"
+
+
 def sql_pipeline(user):
 	cond, params = own(user)
 	counts = frappe.db.sql(
 		f"select k.intake_path, k.workflow_state, count(*) from `tabKOL` k where {cond} group by 1, 2",
 		params,
 	)
-	history = frappe.db.sql(
-		"select k.name, k.intake_path, k.workflow_state, to_seconds(k.creation), to_seconds(v.creation), v.data "
-		"from `tabVersion` v inner join `tabKOL` k on k.name = v.docname "
-		f"where v.ref_doctype = 'KOL' and v.data like '%%\"workflow_state\"%%' and {cond}",
+	furthest = frappe.db.sql(
+		"select path, current, furthest, count(*) from ("
+		"select k.intake_path as path, k.workflow_state as current, "
+		f"max(greatest({_stage_sql('s.from_state')}, {_stage_sql('s.to_state')})) as furthest "
+		"from `tabKOL State Change` s inner join `tabKOL` k on k.name = s.kol "
+		f"where {cond} group by s.kol, k.intake_path, k.workflow_state"
+		") t where furthest >= 0 group by 1, 2, 3",
 		params,
 	)
-	# the medians need each KOL's sequence of states: the same reduction as the report
-	return pipeline_rows({(p, s): n for p, s, n in counts}, history, [EXTERNAL, INTERNAL])
+	stays = frappe.db.sql(
+		"select distinct path, state, median(seconds) over (partition by path, state), "
+		"count(*) over (partition by path, state) from ("
+		"select k.intake_path as path, s.from_state as state, to_seconds(s.changed_on) - coalesce("
+		"lag(to_seconds(s.changed_on)) over (partition by s.kol order by s.changed_on, s.name), "
+		"to_seconds(k.creation)) as seconds "
+		"from `tabKOL State Change` s inner join `tabKOL` k on k.name = s.kol "
+		f"where s.from_state is not null and {cond}) t",
+		params,
+	)
+	return pipeline_rows(
+		{(p, s): n for p, s, n in counts},
+		furthest,
+		{(p, s): (float(m), n) for p, s, m, n in stays},
+		[EXTERNAL, INTERNAL],
+	)
 
 
 def sql_tier_pyramid(user):
