@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from kol_crm.benchmarks.masters import TIERS
 from kol_crm.kol_crm.report.utils import FUNNEL
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
+from kol_crm.workflows.state_log import seconds_between
 
 PREFIX = "KOLB-"
 INTERACTION_BASE = 10**12  # benchmark interactions are numbered from here
@@ -50,7 +51,16 @@ TIER_WEIGHTS = [t[2] for t in TIERS] + [0.05]
 STD_COLS = ["name", "creation", "modified", "owner", "modified_by", "docstatus"]
 CHILD_COLS = [*STD_COLS, "parent", "parenttype", "parentfield", "idx"]
 VERSION_COLS = [*STD_COLS, "ref_doctype", "docname", "data"]
-STATE_CHANGE_COLS = [*STD_COLS, "kol", "from_state", "to_state", "changed_on", "changed_by"]
+STATE_CHANGE_COLS = [
+	*STD_COLS,
+	"kol",
+	"intake_path",
+	"from_state",
+	"to_state",
+	"changed_on",
+	"changed_by",
+	"stay_seconds",
+]
 KOL_COLS = [
 	*STD_COLS,
 	"naming_series",
@@ -180,12 +190,15 @@ def kol_rows(count: int, masters: dict, rng: random.Random, now: datetime, today
 
 def state_change_rows(first: int, name: str, operator: str, path: str, created, steps: list[tuple]) -> list:
 	"""The KOL State Change rows of KOL ``name`` (``STATE_CHANGE_COLS``), numbered from ``first``:
-	its first state at its creation, then each transition."""
-	changes = [(created, None, FUNNEL[path][0]), *steps]
-	return [
-		(*std(first + n, when, operator), name, old, new, when, operator)
-		for n, (when, old, new) in enumerate(changes)
-	]
+	its first state at its creation, then each transition with the seconds spent in the state
+	it left."""
+	rows = [(*std(first, created, operator), name, path, None, FUNNEL[path][0], created, operator, 0)]
+	entered = created
+	for n, (when, old, new) in enumerate(steps, 1):
+		stay = seconds_between(entered, when)
+		rows.append((*std(first + n, when, operator), name, path, old, new, when, operator, stay))
+		entered = when
+	return rows
 
 
 def version_rows(i: int, name: str, operator: str, steps: list[tuple]) -> list[tuple]:

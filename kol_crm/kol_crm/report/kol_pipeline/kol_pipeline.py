@@ -8,7 +8,8 @@ KOL's creation for the first one) to leaving it.
 
 It reads the log, never the Version history, in a few aggregated queries that return a few
 rows each: KOLs per path and current state (the KOL index); the KOLs whose log shows a stage
-beyond their current one (only the steps back and exits, by the log's ``to_state`` index); and
+beyond their current one (only the steps back and exits, by the log's (to state, from state)
+index); and
 the number and median length of the completed stays per path and state (each change records
 how long the KOL was in the state it left; for a whole programme both come from the log's
 (intake path, from state, stay) index). About 0.2 s at 100,000 KOLs, live: no prepared report
@@ -25,7 +26,6 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Count, Max
-from pypika.functions import Floor
 
 from kol_crm.kol_crm.report.utils import (
 	BEYOND_ACTIVE,
@@ -47,10 +47,11 @@ STATE_LOG = "KOL State Change"
 def execute(filters=None):
 	filters = parse_filters(filters)
 	paths = [filters.intake_path] if filters.get("intake_path") in PATHS else list(PATHS)
-	counts = state_counts(filters)
 	criteria = kol_criteria(frappe.qb.DocType("KOL"), filters)
-	furthest = furthest_stages(criteria)
-	stays = completed_stays(criteria)
+	if criteria:  # some KOLs (filters, an operator's row rule): them and their log, in one query
+		counts, furthest, stays = filtered_sections(criteria)
+	else:  # the whole programme: from the KOL's and the log's indexes
+		counts, furthest, stays = state_counts(filters), furthest_stages(), completed_stays()
 	rows = pipeline_rows(counts, furthest, stays, paths)
 	return columns(), rows, None, funnel_chart(rows), summary(rows)
 
@@ -124,7 +125,7 @@ def steps_back() -> list[tuple[str, str]]:
 	return sorted(pairs)
 
 
-def furthest_stages(criteria: list) -> list[tuple]:
+def furthest_stages(criteria: list | None = None) -> list[tuple]:
 	"""Section 2: the KOLs whose log shows a stage beyond their current state, per path, current
 	state and furthest stage: rows (path, current state, furthest stage, KOLs).
 
@@ -150,66 +151,81 @@ def furthest_stages(criteria: list) -> list[tuple]:
 		.select(kol.intake_path, kol.workflow_state, per_kol.furthest, Count("*"))
 		.groupby(kol.intake_path, kol.workflow_state, per_kol.furthest)
 	)
-	return where(query, criteria).run()
+	return where(query, criteria or []).run()
 
 
-def completed_stays(criteria: list) -> dict[tuple[str, str], tuple[float, int]]:
+def completed_stays() -> dict[tuple[str, str], tuple[float, int]]:
 	"""Section 3: per path and state, the median length of the completed stays, in seconds, and
 	their number. Each change records how long the KOL was in the state it left
 	(``stay_seconds``, whole seconds).
 
-	Without filters nor row rule (a manager's whole programme) they come from the log's
-	(intake path, from state, stay) index alone: the stays counted per group and whole day, then
-	the middle one or two of each group read from the index, starting at the day that holds
-	them. Otherwise the filtered KOLs' stays are read through their KOLs and the medians taken
-	here."""
+	They come from the log's (intake path, from state, stay) index alone: the stays counted per
+	group, then the middle one or two of each group read at their offset in it."""
 	log = frappe.qb.DocType(STATE_LOG)
 	completed = log.from_state.isnotnull()  # a KOL's first state ends no stay
-	if criteria:
-		kol = frappe.qb.DocType("KOL")
-		lengths: dict[tuple[str, str], list[int]] = {}
-		query = (
-			frappe.qb.from_(log)
-			.inner_join(kol)
-			.on(kol.name == log.kol)
-			.select(log.intake_path, log.from_state, log.stay_seconds)
-			.where(completed)
-		)
-		for path, state, seconds in where(query, criteria).run():
-			lengths.setdefault((path, state), []).append(seconds)
-		return {key: (statistics.median(values), len(values)) for key, values in lengths.items()}
-
-	day = Floor(log.stay_seconds / SECONDS_PER_DAY)
-	days: dict[tuple[str, str], list[tuple[int, int]]] = {}
-	for path, state, on_day, n in (
+	stays = {}
+	for path, state, total in (
 		frappe.qb.from_(log)
-		.select(log.intake_path, log.from_state, day, Count("*"))
+		.select(log.intake_path, log.from_state, Count("*"))
 		.where(completed)
-		.groupby(log.intake_path, log.from_state, day)
+		.groupby(log.intake_path, log.from_state)
 		.run()
 	):
-		days.setdefault((path, state), []).append((int(on_day), n))
-	stays = {}
-	for (path, state), counts in days.items():
-		total = sum(n for _day, n in counts)
-		first, seen, start = (total - 1) // 2, 0, 0  # the middle one, or the first of the middle two
-		for on_day, n in sorted(counts):
-			if seen + n > first:
-				start = on_day
-				break
-			seen += n
+		# the middle one, or the middle two, walking the group's index entries to them
 		middle = (
 			frappe.qb.from_(log)
 			.select(log.stay_seconds)
 			.where((log.intake_path == path) & (log.from_state == state))
-			.where(log.stay_seconds >= start * SECONDS_PER_DAY)
 			.orderby(log.stay_seconds)
 			.limit(2 - total % 2)
-			.offset(first - seen)
+			.offset((total - 1) // 2)
 			.run(pluck=True)
 		)
-		stays[(path, state)] = (sum(middle) / len(middle), total)
+		if middle:  # always, unless a row changed between the two queries
+			stays[(path, state)] = (sum(middle) / len(middle), total)
 	return stays
+
+
+def filtered_sections(criteria: list) -> tuple[dict, list[tuple], dict]:
+	"""The three sections for the KOLs the filters and row rule leave (an operator's, a
+	category's): each KOL with its completed stays (a left join: a KOL without any still counts)
+	in one query, so the KOL table is read once, reduced here as the queries above do."""
+	log = frappe.qb.DocType(STATE_LOG)
+	kol = frappe.qb.DocType("KOL")
+	query = (
+		frappe.qb.from_(kol)
+		.left_join(log)
+		.on((log.kol == kol.name) & log.from_state.isnotnull())
+		.select(
+			kol.name,
+			kol.intake_path,
+			kol.workflow_state,
+			log.intake_path,
+			log.from_state,
+			log.to_state,
+			log.stay_seconds,
+		)
+	)
+	back = set(steps_back())
+	kols: dict[str, tuple] = {}
+	lengths: dict[tuple[str, str], list[int]] = {}
+	furthest: dict[str, list] = {}
+	for name, path, current, logged_path, left, entered, seconds in where(query, criteria).run():
+		kols[name] = (path, current)
+		if not left:
+			continue
+		lengths.setdefault((logged_path, left), []).append(seconds)
+		if (left, entered) in back and (stage := history_stage(logged_path, left)) is not None:
+			known = furthest.setdefault(name, [path, current, stage])
+			known[2] = max(known[2], stage)
+	counts: dict[tuple, int] = {}
+	for key in kols.values():
+		counts[key] = counts.get(key, 0) + 1
+	counted: dict[tuple, int] = {}
+	for key in map(tuple, furthest.values()):
+		counted[key] = counted.get(key, 0) + 1
+	stays = {key: (statistics.median(values), len(values)) for key, values in lengths.items()}
+	return counts, [(*key, n) for key, n in counted.items()], stays
 
 
 def pipeline_rows(counts: dict, furthest: list[tuple], stays: dict, paths: list[str]) -> list[dict]:
@@ -225,7 +241,7 @@ def pipeline_rows(counts: dict, furthest: list[tuple], stays: dict, paths: list[
 			reached[path][i] += n
 	# the log shows some KOLs got further than their current state says
 	for path, current, stage, n in furthest:
-		if path not in reached:
+		if path not in reached or stage is None:
 			continue
 		start = index_of[path].get(current)
 		for i in range((start if start is not None else -1) + 1, int(stage) + 1):
