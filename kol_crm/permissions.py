@@ -9,7 +9,7 @@ Roles:
 - KOL Manager (and System Manager, Administrator): every record.
 - KOL Analyst: reads every record, never a personal field (permlevel 1, which analysts lack).
 - KOL Operator: only the KOLs they own (``operator``) or are assigned to (``_assign``), and every
-  record that hangs off those KOLs: proposals, partnerships, interactions, tier changes,
+  record that hangs off those KOLs: proposals, partnerships, interactions, tier and state changes,
   reminders, violations, rules acknowledgements, sequence enrollments and sends, applications,
   content under review, platform events, referral codes, observations, community group
   memberships, audience overlaps (only between two of their KOLs), settlement statements, case
@@ -51,6 +51,7 @@ LINKED_DOCTYPES = (
 	"KOL Partnership",
 	"KOL Interaction",
 	"KOL Tier Change",
+	"KOL State Change",
 	"KOL Reminder",
 	"KOL Violation",
 	"KOL Sequence Enrollment",

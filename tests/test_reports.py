@@ -20,6 +20,7 @@ from kol_crm.kol_crm.report.kol_partnership_performance import kol_partnership_p
 from kol_crm.kol_crm.report.kol_pipeline import kol_pipeline
 from kol_crm.kol_crm.report.kol_proposal_outcomes import kol_proposal_outcomes
 from kol_crm.kol_crm.report.kol_tier_pyramid import kol_tier_pyramid
+from kol_crm.workflows import state_log
 from tests import factories as f
 from tests import platform_helpers as ph
 
@@ -50,15 +51,8 @@ def _tier(name: str, rank: int) -> str:
 
 
 def _version(kol: str, on: datetime, old: str, new: str) -> None:
-	doc = frappe.get_doc(
-		{
-			"doctype": "Version",
-			"ref_doctype": "KOL",
-			"docname": kol,
-			"data": json.dumps({"changed": [["workflow_state", old, new]], "added": [], "removed": []}),
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.set_value("Version", doc.name, "creation", on, update_modified=False)
+	"""A workflow state change of ``kol`` at ``on``, as the KOL's save logs it (KOL State Change)."""
+	state_log.record(kol, old, new, on)
 
 
 def _kol(path, category, tier, followers, state, operator, created_days_ago=0):

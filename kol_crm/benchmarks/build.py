@@ -9,6 +9,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from kol_crm.benchmarks.data import (
 	INTERACTION_COLS,
 	KOL_COLS,
+	STATE_CHANGE_COLS,
 	VERSION_COLS,
 	Program,
 	interaction_rows,
@@ -31,7 +32,7 @@ def generate(size: dict, masters: dict, seed: int = 42) -> Program:
 	rng = random.Random(seed)
 	now = now_datetime().replace(microsecond=0)
 	today = getdate(nowdate())
-	kols, versions, kol_info = kol_rows(size["kols"], masters, rng, now, today)
+	kols, versions, changes, kol_info = kol_rows(size["kols"], masters, rng, now, today)
 	interactions, last_by_kol = interaction_rows(
 		size["interactions"], kol_info, masters["operators"], rng, now
 	)
@@ -43,6 +44,7 @@ def generate(size: dict, masters: dict, seed: int = 42) -> Program:
 	program = Program()
 	program.add("KOL", KOL_COLS, kols)
 	program.add("Version", VERSION_COLS, versions)
+	program.add("KOL State Change", STATE_CHANGE_COLS, changes)
 	program.add("KOL Interaction", INTERACTION_COLS, interactions)
 	program.add("KOL Proposal", PROPOSAL_COLS, proposals)
 	program.add("KOL Partnership", PARTNERSHIP_COLS, partnerships)
@@ -78,5 +80,8 @@ def build_programme(size: dict, masters: dict, seed: int, compare_rows: int, com
 		say(comparison_line(comparison))
 	del program
 	if commit:  # refresh the optimizer's statistics (ANALYZE TABLE commits, so not inside a test)
-		frappe.db.sql("analyze table `tabKOL`, `tabKOL Interaction`, `tabKOL Proposal`, `tabKOL Partnership`")
+		frappe.db.sql(
+			"analyze table `tabKOL`, `tabKOL Interaction`, `tabKOL Proposal`, `tabKOL Partnership`, "
+			"`tabKOL State Change`"
+		)
 	return generator, comparison

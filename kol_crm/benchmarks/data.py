@@ -1,5 +1,9 @@
 """The generated programme's KOLs, their workflow history and their interactions, as table rows.
 
+The workflow history goes in twice, as the app leaves it: the Version rows of each transition and
+the KOL State Change log (the KOL's first state at its creation, then one row per transition),
+which KOL Pipeline reads.
+
 Rows are plain tuples in the order of their ``*_COLS`` so they can go in with multi-row INSERTs.
 Proposals and partnerships are in ``deals``; ``build.generate`` puts all of it together.
 """
@@ -12,9 +16,11 @@ from datetime import date, datetime, timedelta
 from kol_crm.benchmarks.masters import TIERS
 from kol_crm.kol_crm.report.utils import FUNNEL
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
+from kol_crm.workflows.state_log import seconds_between
 
 PREFIX = "KOLB-"
 INTERACTION_BASE = 10**12  # benchmark interactions are numbered from here
+STATE_CHANGE_BASE = 10**12  # and their state changes (in the order they happened, per KOL)
 DAYS = 730
 STATE_MIX = {
 	EXTERNAL: (
@@ -45,6 +51,16 @@ TIER_WEIGHTS = [t[2] for t in TIERS] + [0.05]
 STD_COLS = ["name", "creation", "modified", "owner", "modified_by", "docstatus"]
 CHILD_COLS = [*STD_COLS, "parent", "parenttype", "parentfield", "idx"]
 VERSION_COLS = [*STD_COLS, "ref_doctype", "docname", "data"]
+STATE_CHANGE_COLS = [
+	*STD_COLS,
+	"kol",
+	"intake_path",
+	"from_state",
+	"to_state",
+	"changed_on",
+	"changed_by",
+	"stay_seconds",
+]
 KOL_COLS = [
 	*STD_COLS,
 	"naming_series",
@@ -122,8 +138,9 @@ def history_for(path: str, state: str, created: datetime, now: datetime, rng) ->
 
 
 def kol_rows(count: int, masters: dict, rng: random.Random, now: datetime, today: date) -> tuple:
-	"""``count`` KOL rows (without ``last_interaction_on``), their Version rows and (name, created, operator)."""
-	kols, versions, kol_info = [], [], []
+	"""``count`` KOL rows (without ``last_interaction_on``), their Version rows, their KOL State
+	Change rows and (name, created, operator)."""
+	kols, versions, changes, kol_info = [], [], [], []
 	operators = masters["operators"]
 	for i in range(count):
 		name = f"{PREFIX}{i + 1:07d}"
@@ -142,6 +159,7 @@ def kol_rows(count: int, masters: dict, rng: random.Random, now: datetime, today
 			follow_up = today + timedelta(days=rng.randint(-30, 30))
 		steps = history_for(path, state, created, now, rng)
 		versions += version_rows(i, name, operator, steps)
+		changes += state_change_rows(STATE_CHANGE_BASE + len(changes), name, operator, path, created, steps)
 		modified = steps[-1][0] if steps else created
 		kols.append(
 			(
@@ -167,7 +185,20 @@ def kol_rows(count: int, masters: dict, rng: random.Random, now: datetime, today
 			)
 		)
 		kol_info.append((name, created, operator))
-	return kols, versions, kol_info
+	return kols, versions, changes, kol_info
+
+
+def state_change_rows(first: int, name: str, operator: str, path: str, created, steps: list[tuple]) -> list:
+	"""The KOL State Change rows of KOL ``name`` (``STATE_CHANGE_COLS``), numbered from ``first``:
+	its first state at its creation, then each transition with the seconds spent in the state
+	it left."""
+	rows = [(*std(first, created, operator), name, path, None, FUNNEL[path][0], created, operator, 0)]
+	entered = created
+	for n, (when, old, new) in enumerate(steps, 1):
+		stay = seconds_between(entered, when)
+		rows.append((*std(first + n, when, operator), name, path, old, new, when, operator, stay))
+		entered = when
+	return rows
 
 
 def version_rows(i: int, name: str, operator: str, steps: list[tuple]) -> list[tuple]:

@@ -1,13 +1,19 @@
 """Step 2 for the reports: each report's ``execute`` beside the hand-written SQL for the same answer.
 
-For KOL Pipeline the "optimal SQL" is the same two queries as raw SQL plus the same reduction in
-Python (``pipeline_rows``): the medians need each KOL's sequence of states.
+For KOL Pipeline the "optimal SQL" is hand-written SQL on the KOL State Change log: KOLs per
+current state; the furthest stage of the KOLs that stepped back or left their path; the stays
+counted per path and state from the log's index, then the middle one or two read from it
+(an operator's KOLs and their log rows in one query) and the same few-row reduction in Python
+(``pipeline_rows``). A ``MEDIAN``/``LAG`` window-function version was slower.
 """
+
+import statistics
 
 import frappe
 from frappe.utils import add_days, nowdate
 
-from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows
+from kol_crm.kol_crm.report.kol_pipeline.kol_pipeline import pipeline_rows, stage_index, steps_back
+from kol_crm.kol_crm.report.utils import BEYOND_ACTIVE, FUNNEL, PATHS
 from kol_crm.permissions import assign_pattern
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
 
@@ -31,20 +37,76 @@ def own(user: str | None, alias: str = "k") -> tuple[str, dict]:
 	}
 
 
+def _stage_sql(state_column: str) -> str:
+	"""The stage a logged state shows on the KOL's path, as a CASE over the app's constants."""
+	whens = " ".join(
+		f"when s.intake_path = '{path}' and {state_column} = '{state}' then {stage_index(path, state)}"
+		for path in PATHS
+		for state in (*FUNNEL[path], *BEYOND_ACTIVE)
+	)
+	return f"case {whens} end"
+
+
+def _operator_sections(cond: str, params: dict) -> tuple[dict, list, dict]:
+	"""An operator's KOLs, furthest stages and stays: their KOLs and log rows in one query."""
+	back = set(steps_back())
+	kols, lengths, furthest = {}, {}, {}
+	for name, path, current, logged_path, left, entered, seconds in frappe.db.sql(
+		"select k.name, k.intake_path, k.workflow_state, s.intake_path, s.from_state, s.to_state, "
+		"s.stay_seconds from `tabKOL` k left join `tabKOL State Change` s "
+		f"on s.kol = k.name and s.from_state is not null where {cond}",
+		params,
+	):
+		kols[name] = (path, current)
+		if not left:
+			continue
+		lengths.setdefault((logged_path, left), []).append(seconds)
+		if (left, entered) in back:
+			stage = stage_index(logged_path, left)
+			known = furthest.setdefault(name, [path, current, stage])
+			known[2] = max(known[2], stage)
+	counts, counted = {}, {}
+	for key in kols.values():
+		counts[key] = counts.get(key, 0) + 1
+	for key in map(tuple, furthest.values()):
+		counted[key] = counted.get(key, 0) + 1
+	medians = {key: (statistics.median(v), len(v)) for key, v in lengths.items()}
+	return counts, [(*key, n) for key, n in counted.items()], medians
+
+
+def _medians() -> dict:
+	"""Median and number of completed stays per path and state, from the log's index."""
+	medians = {}
+	for path, state, total in frappe.db.sql(
+		"select intake_path, from_state, count(*) from `tabKOL State Change` "
+		"where from_state is not null group by 1, 2"
+	):
+		middle = frappe.db.sql(
+			"select stay_seconds from `tabKOL State Change` where intake_path = %s and from_state = %s "
+			f"order by stay_seconds limit {2 - total % 2} offset {(total - 1) // 2}",
+			(path, state),
+			pluck=True,
+		)
+		medians[(path, state)] = (sum(middle) / len(middle), total)
+	return medians
+
+
 def sql_pipeline(user):
-	cond, params = own(user)
-	counts = frappe.db.sql(
-		f"select k.intake_path, k.workflow_state, count(*) from `tabKOL` k where {cond} group by 1, 2",
-		params,
+	if user:
+		cond, params = own(user)
+		counts, furthest, medians = _operator_sections(cond, params)
+		return pipeline_rows(counts, furthest, medians, [EXTERNAL, INTERNAL])
+	counts = frappe.db.sql("select k.intake_path, k.workflow_state, count(*) from `tabKOL` k group by 1, 2")
+	back = " or ".join(
+		f"(s.from_state = '{left}' and s.to_state = '{entered}')" for left, entered in steps_back()
 	)
-	history = frappe.db.sql(
-		"select k.name, k.intake_path, k.workflow_state, to_seconds(k.creation), to_seconds(v.creation), v.data "
-		"from `tabVersion` v inner join `tabKOL` k on k.name = v.docname "
-		f"where v.ref_doctype = 'KOL' and v.data like '%%\"workflow_state\"%%' and {cond}",
-		params,
+	furthest = frappe.db.sql(
+		"select k.intake_path, k.workflow_state, t.furthest, count(*) from ("
+		f"select s.kol, max({_stage_sql('s.from_state')}) as furthest from `tabKOL State Change` s "
+		f"where {back} group by s.kol"
+		") t inner join `tabKOL` k on k.name = t.kol group by 1, 2, 3"
 	)
-	# the medians need each KOL's sequence of states: the same reduction as the report
-	return pipeline_rows({(p, s): n for p, s, n in counts}, history, [EXTERNAL, INTERNAL])
+	return pipeline_rows({(p, s): n for p, s, n in counts}, furthest, _medians(), [EXTERNAL, INTERNAL])
 
 
 def sql_tier_pyramid(user):

@@ -9,6 +9,7 @@ from kol_crm.benchmarks.data import INTERACTION_BASE, PREFIX, Program
 BATCH = 2000  # rows per INSERT statement
 BENCH_TABLES = (
 	"KOL Interaction",
+	"KOL State Change",
 	"KOL Benefit",
 	"KOL Deliverable",
 	"KOL Negotiation Round",
@@ -36,6 +37,7 @@ def clear_previous(commit: bool = True) -> None:
 		frappe.db.sql("delete from `tabVersion` where ref_doctype = 'KOL' and docname like %s", like)
 		return
 	frappe.db.sql("delete from `tabKOL Interaction` where kol like %s", like)
+	frappe.db.sql("delete from `tabKOL State Change` where kol like %s", like)
 	frappe.db.sql("delete from `tabVersion` where ref_doctype = 'KOL' and docname like %s", like)
 	for parenttype in ("KOL Proposal", "KOL Partnership"):
 		for child in ("KOL Benefit", "KOL Deliverable", "KOL Negotiation Round"):

@@ -2,7 +2,8 @@
 
 Frappe's own merge (``frappe.rename_doc(..., merge=True)``) moves every Link and Dynamic Link
 that points at B to A: proposals, partnerships, interactions, reminders, violations, tier
-changes, sequence enrollments and sends, applications, import rows, Communications (and their
+changes, state changes (KOL State Change: B's path joins A's, as its Versions always did in KOL
+Pipeline), sequence enrollments and sends, applications, import rows, Communications (and their
 timeline links), ToDos, Comments, Files and Versions, and it merges the assignments. Frappe
 keeps B's last state as a Deleted Document.
 

@@ -1,7 +1,7 @@
 """Dashboard chart: the KOL pipeline funnel, KOLs at or beyond each stage of both intake paths.
 
 Counted from current states only (one grouped query), so it stays instant at any size; the
-KOL Pipeline report adds what the version history knows. Not cached: each user sees their
+KOL Pipeline report adds what the KOLs' state log knows. Not cached: each user sees their
 own KOLs' figures.
 """
 
@@ -14,7 +14,7 @@ from kol_crm.kol_crm.report.utils import FUNNEL, PATHS, chart_source, parse_filt
 
 @chart_source("KOL")
 def get(filters: frappe._dict) -> dict:
-	rows = pipeline_rows(state_counts(filters), [], list(PATHS))
+	rows = pipeline_rows(state_counts(filters), [], {}, list(PATHS))
 	labels, values = [], []
 	for path in PATHS:
 		for row in (r for r in rows if r["intake_path"] == path and r.get("reached") is not None):

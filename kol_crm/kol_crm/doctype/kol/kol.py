@@ -26,7 +26,7 @@ from kol_crm.portal import invite as portal
 from kol_crm.utils import validation as v
 from kol_crm.utils.dedupe import find_duplicates
 from kol_crm.utils.settings import get_settings
-from kol_crm.workflows import kol_lifecycle
+from kol_crm.workflows import kol_lifecycle, state_log
 
 
 class KOL(Document):
@@ -143,6 +143,7 @@ class KOL(Document):
 		self.set_default_operator()
 
 	def after_insert(self):
+		state_log.log_first_state(self)
 		internal_first.prompt(self)
 
 	def validate(self):
@@ -163,6 +164,7 @@ class KOL(Document):
 		portal.validate_portal_user(self)
 
 	def on_update(self):
+		state_log.log_state_change(self)
 		tiers.log_changes(self)
 		reviews.log_review(self)
 		sequences.on_kol_update(self)
@@ -171,6 +173,7 @@ class KOL(Document):
 		portal.invite_accepted_applicant(self)
 
 	def on_trash(self):
+		state_log.delete_kol_changes(self.name)
 		tiers.delete_kol_logs(self)
 		rules.delete_kol_acknowledgements(self)
 		groups.delete_kol_memberships(self)
