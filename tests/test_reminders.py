@@ -129,3 +129,17 @@ def test_lead_days_come_from_settings():
 
 def test_leap_day_birthdays_are_reminded_in_common_years():
 	assert reminders.next_occurrence("2000-02-29", True, getdate("2027-02-20")) == getdate("2027-02-28")
+
+
+def test_a_yearly_occasion_falls_today_until_its_day_has_passed():
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-09")) == getdate("2026-12-10")
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-10")) == getdate("2026-12-10")
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-11")) == getdate("2027-12-10")
+	assert reminders.next_occurrence("2026-12-10", False, getdate("2026-12-11")) == getdate("2026-12-10")
+	assert reminders.next_occurrence(None, True, getdate("2026-12-11")) is None
+
+
+def test_an_occasion_added_on_its_day_is_reminded_that_day():
+	with h.frozen("2026-12-10"):
+		f.make_kol(occasions=[{"occasion": "Birthday", "occasion_date": "1994-12-10", "repeats_yearly": 1}])
+		assert reminders.run_occasion_reminders() == 1
