@@ -212,3 +212,16 @@ def test_internal_cultivation_uses_its_own_weights():
 	external = f.make_kol()
 	assert internal.score_overall == pytest.approx((10 * reach + 30 * 45) / 40, abs=0.05)
 	assert external.score_overall == pytest.approx((20 * reach + 20 * 45) / 40, abs=0.05)
+
+
+def test_reach_is_100_from_the_full_follower_count_and_below_it_under():
+	s = frappe._dict(reach_full_followers=20_000)
+
+	def reach(followers: int):
+		return scoring.reach_score(frappe._dict(platform_accounts=[frappe._dict(followers=followers)]), s)[0]
+
+	assert reach(20_000) == 100.0
+	assert reach(40_000) == 100.0
+	assert reach(19_999) == pytest.approx(100 * math.log10(20_000) / math.log10(20_001), rel=1e-12)
+	assert reach(19_999) < 100.0
+	assert reach(0) is None
