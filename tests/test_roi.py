@@ -265,3 +265,8 @@ def test_the_graph_shows_the_latest_partnerships_only():
 	assert GRAPH_PARTNERSHIPS == 12
 	assert chart["data"]["labels"] == names[1:]
 	assert chart["data"]["datasets"][0]["values"] == [100 + i for i in range(1, 13)]
+
+
+def test_costs_per_result_are_rounded_to_the_cent():
+	figures = roi_figures(100, 0, 0, paid_conversions=3, new_users=7)
+	assert (figures["cost_per_paid_conversion"], figures["cost_per_new_user"]) == (33.33, 14.29)
