@@ -1,6 +1,7 @@
 """Follow-ups, occasions and outreach without reply; daily jobs run under a frozen clock."""
 
 import frappe
+import pytest
 from frappe.utils import getdate
 
 from kol_crm.intelligence import reminders
@@ -143,3 +144,13 @@ def test_an_occasion_added_on_its_day_is_reminded_that_day():
 	with h.frozen("2026-12-10"):
 		f.make_kol(occasions=[{"occasion": "Birthday", "occasion_date": "1994-12-10", "repeats_yearly": 1}])
 		assert reminders.run_occasion_reminders() == 1
+
+
+@pytest.mark.parametrize(
+	"kind,priority",
+	[("Inactivity Review", "High"), ("No Reply", "High"), ("Follow-up", "Medium"), ("Occasion", "Medium")],
+)
+def test_reminders_that_need_a_decision_are_high_priority(kind, priority):
+	kol = f.make_kol()
+	todo = reminders.create_reminder(kol.as_dict(), kind, "2026-12-10", "Check")
+	assert frappe.db.get_value("ToDo", todo, "priority") == priority
