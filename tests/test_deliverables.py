@@ -131,3 +131,10 @@ def test_the_report_shows_where_each_deliverable_stands_per_user():
 def test_the_lead_days_must_not_be_negative():
 	with pytest.raises(frappe.ValidationError, match="Deliverable Reminder Days must not be negative"):
 		h.settings(deliverable_lead_days=-1)
+
+
+def test_a_deliverable_due_today_is_due_not_missed():
+	kol, _p = partnership_with(("Video", TODAY, "Pending"))
+	result = deliverables.run_deliverable_reminders(TODAY)
+	assert (len(result["due"]), result["missed"]) == (1, [])
+	assert reminders_of(kol.name) == [(deliverables.DUE, frappe.utils.getdate(TODAY), f.OPERATOR_A)]

@@ -10,7 +10,7 @@ import json
 import frappe
 import pytest
 
-from kol_crm.outreach import bulk
+from kol_crm.outreach import bounces, bulk, opt_outs
 from kol_crm.outreach.email import TemplateFieldError
 from kol_crm.utils import jobs
 from tests import factories as f
@@ -413,3 +413,38 @@ def test_rest_operator_bulk_action_changes_only_their_own_kols(committed):
 		data={"names": json.dumps([mine.name]), "fieldname": "intake_purpose", "value": "Activation"},
 	)
 	assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+	"subject,body,asks",
+	[
+		("Re: Our programme", "Unsubscribe.\r\nThanks anyway", True),
+		("Re: Our programme", "<p>\n</p><p>UNSUBSCRIBE!</p><p>thanks</p>", True),
+		("回复：合作", "退订。\r\n谢谢", True),
+		("回复：合作", "退订！", True),
+		("Re: Unsubscribe", None, True),
+		# only the first line counts: our quoted email's unsubscribe line is not a request
+		("Re: Our programme", "Sounds good, let's talk\r\n\r\n> Unsubscribe", False),
+		("Re: Our programme", "Sounds good\r\n\r\nUnsubscribe", False),
+		("Re: Our programme", "Should I unsubscribe from the old list?", False),
+		("Re: Our programme", "退订了吗", False),
+	],
+)
+def test_only_a_reply_whose_subject_or_first_line_is_unsubscribe_asks_to_unsubscribe(subject, body, asks):
+	assert opt_outs.asks_to_unsubscribe(subject, body) is asks
+
+
+@pytest.mark.parametrize(
+	"action,status,hard,soft",
+	[
+		("failed", "5.1.1", True, False),
+		("", "5.1.1", True, False),  # no Action field: the permanent status decides
+		("delayed", "5.1.1", False, True),  # the server still tries
+		("failed", "4.4.1", False, True),
+		("", "4.2.2", False, True),
+		("delivered", "2.0.0", False, False),
+	],
+)
+def test_a_bounce_is_hard_only_when_permanent_and_not_delayed(action, status, hard, soft):
+	recipient = bounces.Recipient(address="kol@creators.example", action=action, status=status, diagnostic="")
+	assert (recipient.hard, recipient.soft) == (hard, soft)

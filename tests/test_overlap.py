@@ -310,3 +310,27 @@ def test_rest_the_kol_form_warns_an_operator_without_naming_another_operators_ko
 	manager = ApiSession(f.MANAGER, f.PASSWORD)
 	hint = manager.json(manager.get(path, query_string=query))["docs"][0]["__onload"]["audience_overlap"]
 	assert hint["kol"] == world.b_active.name and world.b_active.name in hint["message"]
+
+
+def test_overlap_settings_default_to_30_and_10_percent_only_when_unset():
+	assert overlap.settings_values(frappe._dict()) == (30.0, 10.0)
+	assert overlap.settings_values(
+		frappe._dict(overlap_warning_threshold="", assumed_platform_overlap="")
+	) == (
+		30.0,
+		10.0,
+	)
+	zero = frappe._dict(overlap_warning_threshold=0, assumed_platform_overlap=0)
+	assert overlap.settings_values(zero) == (0.0, 0.0)
+
+
+def test_a_measured_overlap_never_counts_more_than_the_smaller_audience():
+	cats = h.category_tree()
+	a = kol(cats["Skincare"], 12_000)
+	c = kol(cats["Makeup"], 5_000, platform="Douyin")
+	measure(a.name, c.name, 1_000)
+	# the smaller audience has since shrunk to 500: the measurement counts for 500 at most
+	pool = overlap.Pool({a.name: 12_000, c.name: 500}, frappe._dict())
+	assert pool.pair(a.name, c.name) == {"shared": 500.0, "coefficient": 1.0, "source": overlap.MEASURED}
+	pool = overlap.Pool({a.name: 12_000, c.name: 5_000}, frappe._dict())
+	assert pool.pair(a.name, c.name) == {"shared": 1000.0, "coefficient": 0.2, "source": overlap.MEASURED}

@@ -93,3 +93,34 @@ def test_report_shows_the_pacing_rows():
 	assert "Internal pool exhausted in" in message and cats["Skincare"] in message
 	assert chart["data"]["labels"]
 	assert {s["label"]: s["value"] for s in summary}["On pace"] >= 1
+
+
+def test_advice_thresholds_at_the_band_limits_and_either_side():
+	s = frappe._dict(target_min_per_1000=1, target_max_per_1000=5)
+	# (active, intake) per 1,000 audience members
+	assert pacing.advice(0, 0, 1000, s) == pacing.SPEED_UP
+	assert pacing.advice(0, 1, 2000, s) == pacing.SPEED_UP  # projected 0.5
+	assert pacing.advice(0, 1, 1000, s) == pacing.ON_PACE  # projected 1: at the minimum
+	assert pacing.advice(1, 0, 1000, s) == pacing.ON_PACE
+	assert pacing.advice(5, 0, 1000, s) == pacing.ON_PACE  # ratio 5: at the maximum
+	assert pacing.advice(3, 2, 1000, s) == pacing.ON_PACE  # projected 5: at the maximum
+	assert pacing.advice(3, 3, 1000, s) == pacing.SLOW_DOWN  # projected 6
+	assert pacing.advice(6, 0, 1000, s) == pacing.SLOW_DOWN  # ratio 6
+	assert pacing.advice(11, 0, 2000, s) == pacing.SLOW_DOWN  # ratio 5.5
+	assert pacing.advice(3, 0, 0, s) == pacing.NO_AUDIENCE
+	assert pacing.advice(3, 0, None, s) == pacing.NO_AUDIENCE
+
+
+def test_the_over_supply_warning_counts_the_new_kol_and_not_at_the_maximum():
+	cats = h.category_tree()
+	h.settings(
+		program_categories=[{"category": cats["Skincare"], "audience_size": 1000}], target_max_per_1000=3
+	)
+	_kols(cats["Skincare"], active=2)
+	frappe.local.message_log = []
+	f.make_kol(category=cats["Skincare"])  # with it: 3 per 1,000, at the maximum
+	assert not any("over-supplied" in str(m) for m in frappe.local.message_log)
+	frappe.local.message_log = []
+	f.make_kol(category=cats["Skincare"])  # with it: 4 per 1,000
+	warnings = [str(m) for m in frappe.local.message_log if "over-supplied" in str(m)]
+	assert len(warnings) == 1 and "4.00 KOLs per 1,000" in warnings[0]

@@ -423,3 +423,63 @@ def test_a_manager_imports_conversions_from_a_csv_attributed_like_pushed_ones():
 		frappe.ValidationError, match="A CSV holds at most 1000 conversions; this one has 1001"
 	):
 		platform_api.import_conversions("event_id,conversion,occurred_at,referral_code\n" + rows)
+
+
+def test_a_conversion_at_the_moment_of_revocation_is_not_attributed_and_one_a_second_before_is():
+	p = ph.partnership(benefits=SHARE_10_AND_5)
+	code = referral_codes.make_code(p.name)
+	referral_codes.revoke(code, "Leaked")
+	revoked = add_to_date(now_datetime(), days=-2).replace(microsecond=0)
+	frappe.db.set_value("KOL Referral Code", code.name, "revoked_on", revoked)
+	token = f.unique("r")
+	conversion = lambda suffix, at: {  # noqa: E731
+		**ph.conversion(f"{token}-{suffix}", "paid", amount=100, referral_code=code.name),
+		"occurred_at": at.isoformat(),
+	}
+	at, before, after = ingest(
+		[
+			conversion("at", revoked),
+			conversion("before", add_to_date(revoked, seconds=-1)),
+			conversion("after", add_to_date(revoked, seconds=1)),
+		]
+	)["results"]
+	assert (at["attribution"], before["attribution"], after["attribution"]) == (
+		"Not Attributed",
+		"Attributed",
+		"Not Attributed",
+	)
+
+
+def test_a_partnerships_term_counts_its_first_and_last_day_and_not_the_days_around():
+	p = ph.partnership(start_days_ago=30, end_in_days=-5, benefits=SHARE_10_AND_5)
+	frappe.db.set_value("KOL Partnership", p.name, "status", "Active")  # a code is made while it runs
+	code = referral_codes.make_code(p.name).name
+	frappe.db.set_value("KOL Partnership", p.name, "status", "Completed")
+	token = f.unique("t")
+
+	def on(days_ago: int, suffix: str, **values) -> dict:
+		return {
+			**ph.conversion(f"{token}-{suffix}", "new_user", **values),
+			"occurred_at": f"{add_days(nowdate(), -days_ago)}T12:00:00",
+		}
+
+	results = ingest(
+		[
+			on(31, "eve", referral_code=code),
+			on(30, "first", referral_code=code),
+			on(5, "last", referral_code=code),
+			on(4, "after", referral_code=code),
+			on(30, "kol-first", kol=p.kol),
+			on(5, "kol-last", kol=p.kol),
+			on(4, "kol-after", kol=p.kol),
+		]
+	)["results"]
+	assert [(r["attribution"], r["partnership"]) for r in results] == [
+		("Not Attributed", p.name),
+		("Attributed", p.name),
+		("Attributed", p.name),
+		("Not Attributed", p.name),
+		("Attributed", p.name),
+		("Attributed", p.name),
+		("Not Attributed", None),
+	]

@@ -1,6 +1,7 @@
 """Follow-ups, occasions and outreach without reply; daily jobs run under a frozen clock."""
 
 import frappe
+import pytest
 from frappe.utils import getdate
 
 from kol_crm.intelligence import reminders
@@ -129,3 +130,27 @@ def test_lead_days_come_from_settings():
 
 def test_leap_day_birthdays_are_reminded_in_common_years():
 	assert reminders.next_occurrence("2000-02-29", True, getdate("2027-02-20")) == getdate("2027-02-28")
+
+
+def test_a_yearly_occasion_falls_today_until_its_day_has_passed():
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-09")) == getdate("2026-12-10")
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-10")) == getdate("2026-12-10")
+	assert reminders.next_occurrence("1994-12-10", True, getdate("2026-12-11")) == getdate("2027-12-10")
+	assert reminders.next_occurrence("2026-12-10", False, getdate("2026-12-11")) == getdate("2026-12-10")
+	assert reminders.next_occurrence(None, True, getdate("2026-12-11")) is None
+
+
+def test_an_occasion_added_on_its_day_is_reminded_that_day():
+	with h.frozen("2026-12-10"):
+		f.make_kol(occasions=[{"occasion": "Birthday", "occasion_date": "1994-12-10", "repeats_yearly": 1}])
+		assert reminders.run_occasion_reminders() == 1
+
+
+@pytest.mark.parametrize(
+	"kind,priority",
+	[("Inactivity Review", "High"), ("No Reply", "High"), ("Follow-up", "Medium"), ("Occasion", "Medium")],
+)
+def test_reminders_that_need_a_decision_are_high_priority(kind, priority):
+	kol = f.make_kol()
+	todo = reminders.create_reminder(kol.as_dict(), kind, "2026-12-10", "Check")
+	assert frappe.db.get_value("ToDo", todo, "priority") == priority

@@ -590,3 +590,41 @@ def test_report_scripts_served_to_the_desk_carry_the_shared_filters(report):
 	assert "{% include" not in script
 	assert "function kol_crm_report_filters" in script
 	assert f'frappe.query_reports["{report}"]' in script
+
+
+def test_follow_up_due_summary_counts_due_today_apart_from_overdue():
+	rows = [{"days_overdue": d} for d in (0, 0, 1, 5)]
+	assert [(s["label"], s["value"]) for s in kol_follow_up_due.summary(rows)] == [
+		("Due Today", 2),
+		("Overdue", 2),
+	]
+
+
+def test_inactive_kols_lists_a_kol_inactive_exactly_min_days_and_not_one_day_less(programme):
+	p = programme
+	frappe.db.set_value(
+		"KOL", p.k1, "last_active_on_platform", add_days(today(), -100), update_modified=False
+	)
+	_cols, rows = run(inactive_kols, {"category": p.domain, "min_days": 100})
+	assert p.k1 in [r["kol"] for r in rows]
+	_cols, rows = run(inactive_kols, {"category": p.domain, "min_days": 101})
+	assert p.k1 not in [r["kol"] for r in rows]
+
+
+@pytest.mark.parametrize(
+	"days,label",
+	[
+		(None, "Never active"),
+		(0, "0-30 days"),
+		(30, "0-30 days"),
+		(31, "31-90 days"),
+		(90, "31-90 days"),
+		(91, "91-180 days"),
+		(180, "91-180 days"),
+		(181, "181-365 days"),
+		(365, "181-365 days"),
+		(366, "Over a year"),
+	],
+)
+def test_inactive_buckets_at_their_limits(days, label):
+	assert inactive_kols.bucket(days) == label

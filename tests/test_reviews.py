@@ -158,3 +158,19 @@ def test_a_review_open_on_a_kol_without_activity_data_never_moves_it_to_dormant(
 	with h.frozen(DORMANT_DAY):
 		assert kol.name not in reviews.run_inactivity_review()["dormant"]
 	assert frappe.db.get_value("KOL", kol.name, "workflow_state") == "Active"
+
+
+def test_new_activity_closes_the_review_only_when_it_is_within_the_inactivity_days():
+	kol = _active_kol()
+	with h.frozen(REVIEW_DAY):
+		reviews.run_inactivity_review()
+	with h.frozen(DORMANT_DAY):  # 2026-12-14
+		doc = frappe.get_doc("KOL", kol.name)
+		doc.last_active_on_platform = add_days(DORMANT_DAY, -60)  # 60 days ago: inactive still
+		doc.save()
+		assert getdate(doc.inactivity_review_on) == getdate(REVIEW_DAY)
+		doc = frappe.get_doc("KOL", kol.name)
+		doc.last_active_on_platform = add_days(DORMANT_DAY, -59)  # 59 days ago: active again
+		doc.save()
+		assert not doc.inactivity_review_on
+		assert getdate(doc.inactivity_review_closed_on) == getdate(DORMANT_DAY)

@@ -7,9 +7,10 @@ import json
 
 import frappe
 import pytest
+from frappe.utils import add_days
 from frappe.utils.password import update_password
 
-from kol_crm.deals.roi import kol_roi, kol_roi_chart, kol_totals, roi_figures
+from kol_crm.deals.roi import GRAPH_PARTNERSHIPS, kol_roi, kol_roi_chart, kol_totals, roi_figures
 from kol_crm.kol_crm.doctype.kol.kol_dashboard import get_data as kol_form_dashboard
 from tests import factories as f
 from tests import platform_helpers as ph
@@ -251,3 +252,21 @@ def test_partnership_performance_over_rest_shows_roi_to_whom_may_see_it(sessions
 	)
 	assert name in result["chart"]["data"]["labels"]
 	assert not {"email", "phone", "wechat", "address"} & set(rows[name])
+
+
+def test_the_graph_shows_the_latest_partnerships_only():
+	kol = f.make_kol(operator=f.OPERATOR_A).name
+	names = [
+		partnership(kol, [{"benefit_type": "Cash", "amount": 100 + i}]) for i in range(GRAPH_PARTNERSHIPS + 1)
+	]
+	for i, name in enumerate(names):  # the oldest first
+		frappe.db.set_value("KOL Partnership", name, "start_date", add_days("2026-01-01", i))
+	chart = kol_roi_chart("KOL", kol)
+	assert GRAPH_PARTNERSHIPS == 12
+	assert chart["data"]["labels"] == names[1:]
+	assert chart["data"]["datasets"][0]["values"] == [100 + i for i in range(1, 13)]
+
+
+def test_costs_per_result_are_rounded_to_the_cent():
+	figures = roi_figures(100, 0, 0, paid_conversions=3, new_users=7)
+	assert (figures["cost_per_paid_conversion"], figures["cost_per_new_user"]) == (33.33, 14.29)

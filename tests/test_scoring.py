@@ -4,7 +4,7 @@ import math
 
 import frappe
 import pytest
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 from kol_crm.intelligence import recompute, scoring
 from kol_crm.kol_crm.doctype.kol_crm_settings.kol_crm_settings import recompute_scores
@@ -169,3 +169,59 @@ def test_purpose_factors_are_editable_and_checked():
 	s.append("purpose_weights", {"purpose": "Conversion", "reach": 1})
 	with pytest.raises(frappe.ValidationError, match="Conversion has more than one row"):
 		s.save()
+
+
+@pytest.mark.parametrize(
+	"days,expected",
+	[
+		(-2, 100.0),  # a date in the future counts as today
+		(6, 100.0),
+		(7, 100.0),  # full up to the limit, inclusive
+		(8, 100.0 * 172 / 173),
+		(30, 100.0 * 150 / 173),  # a reversed decay would give 100 x 23 / 173
+		(179, 100.0 / 173),
+		(180, 0.0),  # zero from the limit, inclusive
+		(181, 0.0),
+	],
+)
+def test_recency_is_full_to_its_limit_then_falls_linearly_to_zero(days, expected):
+	today = getdate("2026-06-30")
+	assert scoring.recency(add_days(today, -days), today, 7, 180) == pytest.approx(expected)
+	assert scoring.recency(None, today, 7, 180) is None
+
+
+def test_engagement_rate_is_follower_weighted_and_blended_with_loyalty():
+	# 30,000 followers at 2% and 10,000 at 6%: weighted 3% (an unweighted mean would be 4%)
+	accounts = [
+		{"platform": "Bilibili", "handle": "@a", "followers": 30000, "engagement_rate": 2},
+		{"platform": "Douyin", "handle": "@b", "followers": 10000, "engagement_rate": 6},
+	]
+	kol = f.make_kol(platform_accounts=accounts)
+	assert kol.score_engagement == pytest.approx(30.0)
+	# loyalty = mean of Medium (60) and Unlikely (20) = 40; the rate counts 60%, loyalty 40%
+	kol = f.make_kol(follower_quality="Medium", audience_portability="Unlikely")
+	assert kol.score_engagement == pytest.approx(0.6 * 45 + 0.4 * 40)
+	kol = f.make_kol(follower_quality="High", audience_portability="Possible")
+	assert kol.score_engagement == pytest.approx(0.6 * 45 + 0.4 * 80)
+
+
+def test_internal_cultivation_uses_its_own_weights():
+	h.settings(weight_reach=20, weight_engagement=20, internal_weight_reach=10, internal_weight_engagement=30)
+	reach = 100 * math.log10(12001) / math.log10(10_000_001)
+	internal = f.make_kol(intake_path="Internal Cultivation")
+	external = f.make_kol()
+	assert internal.score_overall == pytest.approx((10 * reach + 30 * 45) / 40, abs=0.05)
+	assert external.score_overall == pytest.approx((20 * reach + 20 * 45) / 40, abs=0.05)
+
+
+def test_reach_is_100_from_the_full_follower_count_and_below_it_under():
+	s = frappe._dict(reach_full_followers=20_000)
+
+	def reach(followers: int):
+		return scoring.reach_score(frappe._dict(platform_accounts=[frappe._dict(followers=followers)]), s)[0]
+
+	assert reach(20_000) == 100.0
+	assert reach(40_000) == 100.0
+	assert reach(19_999) == pytest.approx(100 * math.log10(20_000) / math.log10(20_001), rel=1e-12)
+	assert reach(19_999) < 100.0
+	assert reach(0) is None

@@ -530,3 +530,13 @@ def test_http_the_kol_downloads_their_own_approved_statement_and_nothing_else(co
 	assert page.status_code == 200
 	html = page.get_data(as_text=True)
 	assert c["approved"] in html and c["draft"] not in html and c["others"] not in html
+
+
+def test_a_conversion_whose_share_rounds_to_nothing_is_still_listed_with_its_count():
+	kol = f.make_kol().name
+	p = partnership(kol)
+	paid(p, [0.04], "2026-01-10T10:00:00")  # 10 % of 0.04 rounds to 0.00
+	january = make(kol, "2026-01-15")
+	assert amounts(january) == {("Cash Benefit", p): 3000, ("Revenue Share", p): 0}
+	share = next(line for line in january.lines if line.line_type == "Revenue Share")
+	assert (share.conversions, share.revenue, share.revenue_share_percent) == (1, 0.04, 10)

@@ -7,6 +7,7 @@ import frappe
 import pytest
 from frappe.model.workflow import apply_workflow
 
+from kol_crm.intelligence import tiers as tiers_module
 from tests import factories as f
 from tests import ops_helpers as h
 
@@ -273,3 +274,35 @@ def test_kols_of_the_same_tier_saved_at_the_same_moment_do_not_deadlock(committe
 	for kol in kols:
 		rows = frappe.get_all("KOL Privilege", {"parent": kol}, ["tier", "privilege"], order_by="idx")
 		assert [(r.tier, r.privilege) for r in rows] == expected
+
+
+def test_the_tier_is_reached_at_its_minimum_score_not_below():
+	gold, silver, bronze = (
+		frappe._dict(name=n, rank=r, min_score=m) for n, r, m in (("G", 1, 70), ("S", 2, 40), ("B", 3, 0))
+	)
+	tiers = [gold, silver, bronze]
+	assert tiers_module.tier_for_score(70, tiers) is gold
+	assert tiers_module.tier_for_score(70.01, tiers) is gold
+	assert tiers_module.tier_for_score(69.99, tiers) is silver
+	assert tiers_module.tier_for_score(40, tiers) is silver
+	assert tiers_module.tier_for_score(39.99, tiers) is bronze
+	assert tiers_module.tier_for_score(0, tiers) is bronze
+	assert tiers_module.tier_for_score(-1, tiers) is None
+
+
+def test_the_next_tier_named_is_the_one_just_above():
+	tiers = h.tiers()
+	kol = frappe._dict(tier_pinned=0, score_overall=12.5, flags=frappe._dict())
+	tiers_module.assign_tier(kol)
+	assert kol.tier == tiers["Bronze"]
+	assert f"Next tier: {tiers['Silver']} from 40" in kol.tier_reason
+
+
+def test_tiers_with_the_same_minimum_score_give_the_better_rank():
+	tiers = h.tiers()
+	frappe.db.set_value("KOL Tier", tiers["Gold"], "min_score", 40)
+	tiers_module.forget_tiers()
+	assert [t.name for t in tiers_module.all_tiers()] == [tiers["Gold"], tiers["Silver"], tiers["Bronze"]]
+	kol = frappe._dict(tier_pinned=0, score_overall=45, flags=frappe._dict())
+	tiers_module.assign_tier(kol)
+	assert kol.tier == tiers["Gold"]

@@ -172,3 +172,16 @@ def test_tier_rank_must_be_unique_and_positive():
 		frappe.get_doc({"doctype": "KOL Tier", "tier_name": f.unique("Tier "), "rank": 901}).insert()
 	with pytest.raises(frappe.ValidationError, match="Rank must be 1 or more"):
 		frappe.get_doc({"doctype": "KOL Tier", "tier_name": f.unique("Tier "), "rank": 0}).insert()
+
+
+def test_a_revenue_share_of_100_percent_is_accepted_and_just_above_it_or_0_is_not():
+	kol = f.make_kol()
+	prop = f.make_proposal(
+		kol.name, benefits=[{"benefit_type": "Revenue Share", "revenue_share_percent": 100}]
+	)
+	assert prop.benefits[0].revenue_share_percent == 100
+	for percent in (100.01, 0):
+		with pytest.raises(frappe.ValidationError, match="between 0 and 100"):
+			f.make_proposal(
+				kol.name, benefits=[{"benefit_type": "Revenue Share", "revenue_share_percent": percent}]
+			)

@@ -145,3 +145,18 @@ def test_partnerships_record_which_rules_were_acknowledged():
 	partnership.append("acknowledged_rules", {"rule": rules[0]})
 	with pytest.raises(frappe.ValidationError, match="listed twice"):
 		partnership.save()
+
+
+def test_the_escalation_window_counts_a_violation_on_its_first_day_and_not_the_day_before():
+	h.settings(violation_window_days=30)
+	kol = f.make_kol()
+	rule = _rule().name
+	_violation(kol.name, rule, on="2026-10-01")
+	# 31 days later: the first is outside the 30-day window
+	outside = _violation(kol.name, rule, on="2026-11-01")
+	assert (outside.offence_number, outside.penalty) == (1, "Warning")
+	other = f.make_kol()
+	_violation(other.name, rule, on="2026-10-01")
+	# 30 days later: the first is on the window's first day
+	inside = _violation(other.name, rule, on="2026-10-31")
+	assert (inside.offence_number, inside.penalty) == (2, "Suspend Privileges")
