@@ -122,7 +122,9 @@ def test_cards_and_charts_count_only_the_operators_own_kols():
 
 	assert delta(f.MANAGER, "KOLs in Intake") == 2
 	assert delta(f.OPERATOR_A, "KOLs in Intake") == 1
-	assert delta(f.MANAGER, "KOL Follow-ups Due") == 2
+	# "theirs" was contacted after its follow-up date (the interaction above): no longer due
+	assert frappe.db.get_value("KOL", theirs.name, "next_follow_up_on") is None
+	assert delta(f.MANAGER, "KOL Follow-ups Due") == 1
 	assert delta(f.OPERATOR_A, "KOL Follow-ups Due") == 1
 	assert delta(f.MANAGER, "Active KOLs") == 1
 	assert delta(f.OPERATOR_A, "Active KOLs") == 0
@@ -148,6 +150,19 @@ def test_cards_and_charts_count_only_the_operators_own_kols():
 	assert series_delta(new_before, f.OPERATOR_A, "New KOLs per Week by Path") == [1, 0]
 	assert series_delta(calls_before, f.MANAGER, "KOL Interactions per Week") == [1]
 	assert series_delta(calls_before, f.OPERATOR_A, "KOL Interactions per Week") == [0]
+
+
+def test_the_follow_ups_due_card_counts_only_kols_whose_follow_up_date_has_come():
+	"""A KOL without a follow-up date is not due (Frappe reads ``<=`` on a date as
+	``ifnull(date, '0001-01-01') <=``: the card says "is set" as well)."""
+	before = card_number("KOL Follow-ups Due", f.MANAGER)
+	dates = {"yesterday": -1, "today": 0, "tomorrow": 1, "none": None}
+	for days in dates.values():
+		kol = f.make_kol(operator=f.OPERATOR_A)
+		due = add_days(nowdate(), days) if days is not None else None
+		frappe.db.set_value("KOL", kol.name, "next_follow_up_on", due, update_modified=False)
+
+	assert card_number("KOL Follow-ups Due", f.MANAGER) - before == 2  # yesterday and today
 
 
 def test_every_workspace_block_points_at_a_row_the_desk_can_render():

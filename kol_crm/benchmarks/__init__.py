@@ -13,8 +13,8 @@
    same rows.
 2. Times each report (its ``execute``) and the main list APIs (``frappe.get_list`` of KOL with
    common filters), as a manager and as an operator, ``repeat`` times, and takes the median.
-3. Runs beside each one the hand-written SQL for the same answer and prints name, median ms,
-   optimal-SQL ms and their ratio. The table is also written as JSON (``output``, default the
+3. Runs beside each one the hand-written SQL for the same answer, in turns with it (so both see
+   the same machine load), and prints name, median ms, optimal-SQL ms and their ratio. The table is also written as JSON (``output``, default the
    site's private files), and compared with the newest earlier run of the same size in that
    folder: a timing more than 20 % slower is flagged as a regression (``history``).
 
