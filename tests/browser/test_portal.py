@@ -4,6 +4,7 @@ import frappe
 import pytest
 from frappe.utils.password import update_password
 
+from kol_crm.portal import actor as portal_actor
 from tests import factories as f
 from tests.browser.test_desk import wait_until
 
@@ -438,12 +439,12 @@ def test_kol_walks_the_portal_from_proposal_to_approved_content(
 	frappe.db.rollback()
 	assert frappe.db.get_value("KOL Proposal", walk.proposal.name, ["workflow_state", "modified_by"]) == (
 		"Accepted",
-		"Guest",
+		portal_actor.ACTOR,
 	)
 	assert frappe.db.get_value(
 		"KOL Content", walk.content, ["workflow_state", "current_version", "owner"]
 	) == (
 		"Approved",
 		2,
-		"Guest",
+		portal_actor.ACTOR,
 	)
