@@ -21,19 +21,19 @@ Bulk Run, nor the KOLs' ``last_interaction_on``). Not a test.
 import time
 
 import frappe
+from frappe.email.queue import flush as flush_queue
 from frappe.utils import cint, now_datetime
 
 from kol_crm.benchmarks.data import PREFIX
+from kol_crm.outreach import bulk
+from kol_crm.outreach import email as outreach
+from kol_crm.utils import jobs
 
 DEFAULT_INTERVAL = 240  # Frappe's scheduler_interval: its "all" events, Email Queue flush among them
 DEFAULT_BATCH = 500  # Frappe's email_queue_batch_size
 
 
 def run(kols: int = 500, template: str | None = None, flush: bool = True, cleanup: bool = True) -> dict:
-	from kol_crm.outreach import bulk
-	from kol_crm.outreach import email as outreach
-	from kol_crm.utils import jobs
-
 	frappe.set_user("Administrator")
 	names = frappe.get_all(
 		"KOL",
@@ -75,8 +75,6 @@ def run(kols: int = 500, template: str | None = None, flush: bool = True, cleanu
 		"chunk_size": bulk.chunk_size(),
 	}
 	if flush:
-		from frappe.email.queue import flush as flush_queue
-
 		batch = cint(frappe.conf.email_queue_batch_size) or DEFAULT_BATCH
 		interval = cint(frappe.conf.scheduler_interval) or DEFAULT_INTERVAL
 		t0 = time.perf_counter()
