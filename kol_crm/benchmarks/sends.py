@@ -3,7 +3,7 @@
 	bench --site kol-load.localhost execute kol_crm.benchmarks.sends.run --kwargs "{'kols': 500}"
 
 1. **Queueing.** A bulk outreach to ``kols`` benchmark KOLs (``KOLB-…``, which ``scripts/load.sh``
-   or ``kol_crm.benchmarks.run`` made) starts a KOL Bulk Run, and this process works through it
+   or ``kol_crm.benchmarks.run`` made; those without an address get one at ``kol-bench.example``) starts a KOL Bulk Run, and this process works through it
    as one RQ worker would (``kol_crm.utils.jobs.work``: chunks of ``kol_bulk_chunk_size`` KOLs,
    each rendered, recorded as a Communication and an interaction, queued in Email Queue and
    committed). KOLs per second, per hour.
@@ -22,6 +22,7 @@ import time
 
 import frappe
 from frappe.email.queue import flush as flush_queue
+from frappe.query_builder.functions import Concat, IfNull, Lower
 from frappe.utils import cint, now_datetime
 
 from kol_crm.benchmarks.data import PREFIX
@@ -31,13 +32,14 @@ from kol_crm.utils import jobs
 
 DEFAULT_INTERVAL = 240  # Frappe's scheduler_interval: its "all" events, Email Queue flush among them
 DEFAULT_BATCH = 500  # Frappe's email_queue_batch_size
+FIRST_OUTREACH = "KOL First Outreach"  # the template kol_crm installs
 
 
-def run(kols: int = 500, template: str | None = None, flush: bool = True, cleanup: bool = True) -> dict:
+def run(kols: int = 500, template: str = FIRST_OUTREACH, flush: bool = True, cleanup: bool = True) -> dict:
 	frappe.set_user("Administrator")
 	names = frappe.get_all(
 		"KOL",
-		filters={"name": ("like", f"{PREFIX}%"), "email": ("is", "set"), "do_not_contact": 0},
+		filters={"name": ("like", f"{PREFIX}%"), "do_not_contact": 0},
 		pluck="name",
 		order_by="name",
 		limit=int(kols),
@@ -46,7 +48,7 @@ def run(kols: int = 500, template: str | None = None, flush: bool = True, cleanu
 		frappe.throw(
 			f"No benchmark KOLs ({PREFIX}…) on {frappe.local.site}: run kol_crm.benchmarks.run first"
 		)
-	template = template or frappe.get_all("Email Template", pluck="name", limit=1, order_by="name")[0]
+	_give_addresses(names)
 	outreach.ensure_outgoing_account()
 	started = now_datetime()
 	queued_before = frappe.db.count("Email Queue", {"status": "Not Sent"})
@@ -101,6 +103,17 @@ def run(kols: int = 500, template: str | None = None, flush: bool = True, cleanu
 		_remove(names, started)
 	print(figures)
 	return figures
+
+
+def _give_addresses(names: list[str]) -> None:
+	"""The generator leaves benchmark KOLs without an address: one on a reserved domain each."""
+	kol = frappe.qb.DocType("KOL")
+	(
+		frappe.qb.update(kol)
+		.set(kol.email, Concat(Lower(kol.name), "@kol-bench.example"))
+		.where(kol.name.isin(names) & (IfNull(kol.email, "") == ""))
+	).run()
+	frappe.db.commit()
 
 
 def _remove(names: list[str], since) -> None:
