@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from kol_crm.benchmarks.masters import TIERS
 from kol_crm.kol_crm.report.utils import FUNNEL
+from kol_crm.workflows import state_log
 from kol_crm.workflows.kol_lifecycle import EXTERNAL, INTERNAL
 from kol_crm.workflows.state_log import seconds_between
 
@@ -51,16 +52,7 @@ TIER_WEIGHTS = [t[2] for t in TIERS] + [0.05]
 STD_COLS = ["name", "creation", "modified", "owner", "modified_by", "docstatus"]
 CHILD_COLS = [*STD_COLS, "parent", "parenttype", "parentfield", "idx"]
 VERSION_COLS = [*STD_COLS, "ref_doctype", "docname", "data"]
-STATE_CHANGE_COLS = [
-	*STD_COLS,
-	"kol",
-	"intake_path",
-	"from_state",
-	"to_state",
-	"changed_on",
-	"changed_by",
-	"stay_seconds",
-]
+STATE_CHANGE_COLS = list(state_log.COLUMNS)  # the live log's bulk-insert columns, standard ones first
 KOL_COLS = [
 	*STD_COLS,
 	"naming_series",

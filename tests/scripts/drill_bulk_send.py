@@ -12,12 +12,9 @@ verify   how many emails (Communications, Email Queue rows) each drill KOL got; 
 cleanup  the drill's KOLs, their emails and interactions, its runs and its Email Account deleted
 """
 
-import json
-import sys
-
+import drill_steps
 import frappe
 from frappe.query_builder.functions import Count
-from frappe.utils import add_to_date, now_datetime
 
 KOLS = 60
 PREFIX = "Drill Bulk KOL"
@@ -99,23 +96,12 @@ def state() -> dict:
 
 
 def stall() -> dict:
-	frappe.db.set_value(
-		"KOL Bulk Run",
-		current_run(),
-		"heartbeat",
-		add_to_date(now_datetime(), minutes=-11),
-		update_modified=False,
-	)
-	frappe.db.commit()
+	drill_steps.stall_run("KOL Bulk Run", current_run())
 	return state()
 
 
 def resume() -> dict:
-	from kol_crm.utils import jobs  # what the scheduler's task (tasks.resume_stalled_runs) calls
-
-	resumed = jobs.resume_stalled()
-	frappe.db.commit()
-	return {"resumed": [name for kind, name in resumed if kind == "bulk"], **state()}
+	return {"resumed": drill_steps.resume_runs("bulk"), **state()}
 
 
 def verify() -> dict:
@@ -187,11 +173,4 @@ def cleanup() -> dict:
 STEPS = {f.__name__: f for f in (setup, start, state, stall, resume, verify, cleanup)}
 
 if __name__ == "__main__":
-	site, step = sys.argv[1], sys.argv[2]
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		print(json.dumps(STEPS[step](), default=str))
-	finally:
-		frappe.destroy()
+	drill_steps.main(STEPS)

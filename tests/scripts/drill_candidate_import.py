@@ -13,11 +13,8 @@ verify   how many KOLs each row's email has, and the rows reported; JSON
 cleanup  the drill's KOLs, import and file deleted
 """
 
-import json
-import sys
-
+import drill_steps
 import frappe
-from frappe.utils import add_to_date, now_datetime
 
 ROWS = 240
 TAG = "drill-import"
@@ -99,23 +96,12 @@ def state() -> dict:
 
 
 def stall() -> dict:
-	frappe.db.set_value(
-		"KOL Candidate Import",
-		current_import(),
-		"heartbeat",
-		add_to_date(now_datetime(), minutes=-11),
-		update_modified=False,
-	)
-	frappe.db.commit()
+	drill_steps.stall_run("KOL Candidate Import", current_import())
 	return state()
 
 
 def resume() -> dict:
-	from kol_crm.utils import jobs  # what the scheduler's task (tasks.resume_stalled_runs) calls
-
-	resumed = jobs.resume_stalled()
-	frappe.db.commit()
-	return {"resumed": [name for kind, name in resumed if kind == "import"], **state()}
+	return {"resumed": drill_steps.resume_runs("import"), **state()}
 
 
 def verify() -> dict:
@@ -169,11 +155,4 @@ def cleanup() -> dict:
 STEPS = {f.__name__: f for f in (setup, start, state, stall, resume, verify, cleanup)}
 
 if __name__ == "__main__":
-	site, step = sys.argv[1], sys.argv[2]
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		print(json.dumps(STEPS[step](), default=str))
-	finally:
-		frappe.destroy()
+	drill_steps.main(STEPS)

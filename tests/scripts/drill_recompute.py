@@ -14,8 +14,8 @@ cleanup  the drill's KOLs, tier changes and tiers deleted, the settings restored
 
 import json
 import os
-import sys
 
+import drill_steps
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
@@ -166,11 +166,4 @@ def cleanup(quiet: bool = False) -> dict:
 STEPS = {f.__name__: f for f in (setup, start, state, stall, resume, verify, cleanup)}
 
 if __name__ == "__main__":
-	site, step = sys.argv[1], sys.argv[2]
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		print(json.dumps(STEPS[step](), default=str))
-	finally:
-		frappe.destroy()
+	drill_steps.main(STEPS)
